@@ -1,4 +1,9 @@
 using System.CommandLine;
+using Siampain.ModelTools.Commands;
 
-var root = new RootCommand("Siampain model tools (offline): fetch, import, quantize, build");
+var root = new RootCommand("Siampain model tools (offline): fetch, import, quantize, build")
+{
+    BuildCommand.Create(),
+    ImportCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();
