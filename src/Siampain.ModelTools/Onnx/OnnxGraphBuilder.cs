@@ -59,6 +59,17 @@ internal sealed class OnnxGraphBuilder
         return node;
     }
 
+    /// <summary>Adds a node writing to an existing name (one whose producer was renamed away).</summary>
+    public NodeProto NodeInto(string opType, IEnumerable<string> inputs, string output, params AttributeProto[] attributes)
+    {
+        var node = new NodeProto { OpType = opType, Name = Unique($"{output}_{opType}") };
+        node.Input.AddRange(inputs);
+        node.Output.Add(output);
+        node.Attribute.AddRange(attributes);
+        Graph.Node.Add(node);
+        return node;
+    }
+
     /// <summary>Shorthand for a single-output node; returns the output's name.</summary>
     public string Op(string opType, string output, params string[] inputs) =>
         Node(opType, inputs, [output]).Output[0];
