@@ -5,5 +5,6 @@ var root = new RootCommand("Siampain model tools (offline): fetch, import, quant
 {
     BuildCommand.Create(),
     ImportCommand.Create(),
+    QuantizeCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -12,6 +12,9 @@ internal sealed record QuantizationReport
 
     public required int WeightBits { get; init; }
 
+    /// <summary>How the weights of layers left in float are stored.</summary>
+    public required string FloatLayerWeights { get; init; }
+
     public required double TargetCosine { get; init; }
 
     public required IReadOnlyList<string> CalibrationFaces { get; init; }

@@ -6,7 +6,7 @@ namespace Siampain.ModelTools.Quantization;
 
 internal sealed record QuantizerOptions
 {
-    public const double DefaultPercentile = 99.99;
+    public const double DefaultPercentile = 99.999;
 
     /// <summary>Mean cosine to fp32 the selection aims for on the calibration faces, leaving a margin for unseen faces.</summary>
     public const double DefaultTargetCosine = 0.995;
@@ -19,6 +19,9 @@ internal sealed record QuantizerOptions
 
     /// <summary>7-bit weights (see <see cref="QdqWriter.ReducedWeightMax"/>); only turn off on CPUs with VNNI or ARM dot products.</summary>
     public bool ReduceRange { get; init; } = true;
+
+    /// <summary>Conv layers kept float store float16 weights (widened once at load): the file shrinks, the float math stays.</summary>
+    public bool HalfWeightsForFloatLayers { get; init; } = true;
 }
 
 internal sealed record QuantizationResult(ModelProto Model, QuantizationReport Report);
@@ -31,7 +34,7 @@ internal sealed record QuantizationResult(ModelProto Model, QuantizationReport R
 internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
 {
     /// <summary>Cosines are compared after rounding, so that noise in the last digits cannot reorder layers between machines.</summary>
-    private const int CosineDigits = 5;
+    private const int CosineDigits = 4;
 
     public QuantizationResult Run(ModelProto fp32, CalibrationFaces faces, string sourceName)
     {
@@ -55,9 +58,17 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
         var selectionReference = Embed(reference, faces.Selection, output);
         (double Mean, double Min) Measure(IEnumerable<NodeProto> quantized, CropBatch crops, float[][] expected)
         {
-            var names = quantized.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
-            using var runner = new OrtRunner(QdqWriter.Write(model, names, ranges, options.ReduceRange).ToByteArray());
+            using var runner = new OrtRunner(Write(quantized).ToByteArray());
             return Compare(Embed(runner, crops, output), expected);
+        }
+
+        ModelProto Write(IEnumerable<NodeProto> quantized)
+        {
+            var names = quantized.Select(n => n.Name).ToHashSet(StringComparer.Ordinal);
+            var half = options.HalfWeightsForFloatLayers
+                ? candidates.Where(n => !names.Contains(n.Name)).Select(n => n.Name).ToHashSet(StringComparer.Ordinal)
+                : [];
+            return QdqWriter.Write(model, names, half, ranges, options.ReduceRange);
         }
 
         log.WriteLine($"measuring the sensitivity of {candidates.Count} layers one at a time");
@@ -90,7 +101,7 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
         }
 
         var chosen = bySensitivity.Skip(high).ToHashSet();
-        var quantized = QdqWriter.Write(model, chosen.Select(n => n.Name).ToHashSet(StringComparer.Ordinal), ranges, options.ReduceRange);
+        var quantized = Write(chosen);
         quantized.DocString = $"{fp32.DocString} Static int8 QDQ: {chosen.Count} of {candidates.Count} layers int8, chosen by measured sensitivity.";
         var calibration = Measure(chosen, faces.Selection, selectionReference);
         var heldOut = Measure(chosen, faces.HeldOut, Embed(reference, faces.HeldOut, output));
@@ -101,6 +112,7 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
             Source = sourceName,
             Percentile = options.Percentile,
             WeightBits = options.ReduceRange ? 7 : 8,
+            FloatLayerWeights = options.HalfWeightsForFloatLayers ? "float16" : "float32",
             TargetCosine = options.TargetCosine,
             CalibrationFaces = faces.CalibrationSources,
             CalibrationCrops = faces.Calibration.Count,
