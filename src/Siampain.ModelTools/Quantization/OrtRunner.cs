@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Siampain.Models;
 
 namespace Siampain.ModelTools.Quantization;
 
@@ -10,7 +11,7 @@ internal sealed class OrtRunner : IDisposable
     private readonly string _input;
     private readonly int[] _inputShape;
 
-    public OrtRunner(byte[] model, int threads = 1)
+    public OrtRunner(byte[] model, string nameForErrors, int threads = 1)
     {
         // Same settings as the terminal: full graph optimisation (so QDQ pairs fuse) and a fixed thread count.
         using var options = new SessionOptions
@@ -21,7 +22,21 @@ internal sealed class OrtRunner : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(model, options);
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        try
+        {
+            _session = new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelException(nameForErrors, $"ONNX Runtime cannot load it: {e.Message}", e);
+        }
+
+        if (_session.InputMetadata.Count != 1)
+        {
+            throw new ModelException(nameForErrors, $"has {_session.InputMetadata.Count} inputs; an image embedder has one");
+        }
+
         (_input, var meta) = _session.InputMetadata.Single();
         _inputShape = meta.Dimensions;
     }

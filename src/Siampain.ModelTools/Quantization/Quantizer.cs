@@ -52,13 +52,13 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
 
         var tensors = candidates.SelectMany(n => QdqWriter.QuantizedActivations(n, index)).Distinct().ToList();
         log.WriteLine($"calibrating {tensors.Count} tensors of {candidates.Count} candidate layers on {faces.Calibration.Count} crops (percentile {options.Percentile})");
-        var ranges = Calibrator.Calibrate(model, tensors, faces.Calibration, options.Percentile);
+        var ranges = Calibrator.Calibrate(model, sourceName, tensors, faces.Calibration, options.Percentile);
 
-        using var reference = new OrtRunner(model.ToByteArray());
+        using var reference = new OrtRunner(model.ToByteArray(), sourceName);
         var selectionReference = Embed(reference, faces.Selection, output);
         (double Mean, double Min) Measure(IEnumerable<NodeProto> quantized, CropBatch crops, float[][] expected)
         {
-            using var runner = new OrtRunner(Write(quantized).ToByteArray());
+            using var runner = new OrtRunner(Write(quantized).ToByteArray(), $"{sourceName} (int8 trial)");
             return Compare(Embed(runner, crops, output), expected);
         }
 

@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Siampain.Models;
+using Siampain.ModelTools.Commands;
+using Siampain.Packages;
+using Siampain.Tests.Infrastructure;
+
+namespace Siampain.Tests.ModelTools;
+
+public sealed class BuildReproducibilityTests
+{
+    [Fact]
+    public void Build_from_the_pinned_packages_reproduces_the_committed_models_byte_for_byte()
+    {
+        using var temp = new TempFolder();
+        var output = new StringWriter();
+        var error = new StringWriter();
+
+        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+
+        Assert.True(exitCode == 0, error.ToString());
+        var committed = Directory.GetFiles(TestAssets.ModelsFolder, "*.onnx").Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(committed, Directory.GetFiles(temp.Path, "*.onnx").Select(Path.GetFileName).Order().ToArray());
+        foreach (var name in committed)
+        {
+            Assert.True(
+                PackageCache.Sha256Of(Path.Combine(TestAssets.ModelsFolder, name!)) == PackageCache.Sha256Of(temp.File(name!)),
+                $"{name} rebuilt differs from the committed file; rebuild with `siampain-models build --out models` and commit");
+        }
+
+        var rebuilt = ModelManifest.Load(temp.Path);
+        var manifest = TestAssets.Manifest;
+        Assert.Equal(manifest.Detector.Sha256, rebuilt.Detector.Sha256);
+        Assert.Equal(manifest.DefaultEmbedder, rebuilt.DefaultEmbedder);
+        foreach (var (key, embedder) in rebuilt.Embedders)
+        {
+            Assert.Equal(embedder.Sha256, manifest.Embedder(key).Sha256);
+        }
+    }
+}
