@@ -36,4 +36,15 @@ public sealed class BuildReproducibilityTests
             Assert.Equal(embedder.Sha256, manifest.Embedder(key).Sha256);
         }
     }
+
+    [Fact]
+    public void Models_md_documents_the_sha256_of_every_committed_model()
+    {
+        var text = File.ReadAllText(Path.Combine(TestAssets.ModelsFolder, "MODELS.md"));
+        var manifest = TestAssets.Manifest;
+        foreach (var file in new ModelFile[] { manifest.Detector }.Concat(manifest.Embedders.Values))
+        {
+            Assert.True(text.Contains(file.Sha256, StringComparison.Ordinal), $"MODELS.md does not list {file.File}'s sha256 {file.Sha256}");
+        }
+    }
 }
