@@ -3,6 +3,9 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using Siampain.Models;
 using Siampain.ModelTools.Import;
 using Siampain.ModelTools.Onnx;
+using Siampain.ModelTools.Quantization;
+using Siampain.ModelTools.TfLite;
+using Siampain.Packages;
 using Siampain.Tests.Infrastructure;
 
 namespace Siampain.Tests.ModelTools;
@@ -53,6 +56,34 @@ public sealed class ImportedModelTests : IDisposable
             - embeddings.Where((_, j) => j != i).Max(o => RealFaces.Cosine(e.Face, o.Face))).ToArray();
         Assert.Equal(22, embeddings.Count);
         Assert.True(margins.Count(m => m > 0) >= 20, $"mirror images should match best; margins {string.Join(", ", margins.Select(m => m.ToString("F3")))}");
+    }
+
+    [Fact]
+    public void Imported_model_matches_a_naive_interpreter_of_the_tflite_graph_on_real_faces()
+    {
+        var tflite = TfLiteModel.Load(ModelToolsAssets.MobileFaceNetTfLite);
+        var manifest = TestAssets.Manifest;
+        var entry = manifest.Embedder("fp32");
+        var crops = FaceCrops.FromSamplePhotos(PackageCache.Default(), manifest, "fp32");
+        using var session = OnnxModel.Open(manifest.PathOf(entry), threads: 1);
+        foreach (var crop in crops.Where((_, i) => i % 7 == 0))
+        {
+            var input = FaceCrops.ToTensor([crop.Image], entry.Normalization);
+
+            var expected = Normalized(TfLiteReferenceInterpreter.Run(tflite, input));
+            var actual = Normalized(Run(session, input, 1));
+
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(MathF.Abs(expected[i] - actual[i]) < 1e-5f, $"{crop.Source}: element {i} is {actual[i]}, the TFLite graph gives {expected[i]}");
+            }
+        }
+    }
+
+    private static float[] Normalized(float[] v)
+    {
+        var norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
+        return [.. v.Select(x => x / norm)];
     }
 
     private static float[] Run(InferenceSession session, float[] input, int count)
