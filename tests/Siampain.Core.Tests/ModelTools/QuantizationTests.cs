@@ -32,7 +32,7 @@ public sealed class QuantizationTests
     public void Any_float_conv_add_model_quantizes_to_qdq_that_onnx_runtime_runs_close_to_float()
     {
         var model = TinyConvAddModel();
-        var inputs = new CropBatch([.. Enumerable.Range(0, 8 * 4 * 8 * 8).Select(i => MathF.Sin(i * 0.37f))], 8);
+        var inputs = new CropBatch([.. Enumerable.Range(0, 8 * 3 * 8 * 8).Select(i => MathF.Sin(i * 0.37f))], 8);
         var names = model.Graph.Node.Where(n => n.OpType is "Conv" or "Add").Select(n => n.Name).ToHashSet();
         var index = new GraphIndex(model.Graph);
         var tensors = model.Graph.Node.Where(n => names.Contains(n.Name)).SelectMany(n => QdqWriter.QuantizedActivations(n, index)).Distinct().ToList();
@@ -83,16 +83,16 @@ public sealed class QuantizationTests
         Assert.Contains("is not an ONNX model", Assert.Throws<OnnxFormatException>(() => OnnxFile.Load(text)).Message);
     }
 
-    /// <summary>x [N,4,8,8] -> Conv 3x3 and Conv 1x1 -> Add -> out: the two op types the quantizer handles.</summary>
+    /// <summary>x [N,3,8,8] (channels first, as PyTorch exports) -> Conv 3x3 and Conv 1x1 -> Add -> out: the two op types the quantizer handles.</summary>
     private static ModelProto TinyConvAddModel()
     {
         var graph = new GraphProto { Name = "tiny" };
         var builder = new OnnxGraphBuilder(graph);
-        graph.Input.Add(OnnxGraphBuilder.TensorValue("x", TensorProto.Types.DataType.Float, "N", 4, 8, 8));
+        graph.Input.Add(OnnxGraphBuilder.TensorValue("x", TensorProto.Types.DataType.Float, "N", 3, 8, 8));
         builder.Unique("x");
-        var w1 = builder.Floats("w1", [.. Enumerable.Range(0, 8 * 4 * 9).Select(i => MathF.Cos(i * 0.11f) * 0.3f)], 8, 4, 3, 3);
+        var w1 = builder.Floats("w1", [.. Enumerable.Range(0, 8 * 3 * 9).Select(i => MathF.Cos(i * 0.11f) * 0.3f)], 8, 3, 3, 3);
         var b1 = builder.Floats("b1", [.. Enumerable.Range(0, 8).Select(i => i * 0.05f)], 8);
-        var w2 = builder.Floats("w2", [.. Enumerable.Range(0, 8 * 4).Select(i => MathF.Sin(i * 0.7f) * 0.5f)], 8, 4, 1, 1);
+        var w2 = builder.Floats("w2", [.. Enumerable.Range(0, 8 * 3).Select(i => MathF.Sin(i * 0.7f) * 0.5f)], 8, 3, 1, 1);
         var a = builder.Node("Conv", ["x", w1, b1], ["a"], null, OnnxGraphBuilder.Ints("pads", 1, 1, 1, 1)).Output[0];
         var b = builder.Node("Conv", ["x", w2], ["b"]).Output[0];
         builder.Node("Add", [a, b], ["out"]);
