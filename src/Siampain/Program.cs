@@ -1,4 +1,8 @@
 using System.CommandLine;
+using Siampain.Cli;
 
-var root = new RootCommand("Siampain: face-recognition attendance terminal");
+var root = new RootCommand("Siampain: face-recognition attendance terminal")
+{
+    EvalCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();
