@@ -51,18 +51,57 @@ internal static class ReferenceCropsCommand
         };
         command.SetAction(parse =>
         {
-            var modelsFolder = parse.GetValue(models)?.FullName ?? Path.Combine(RepositoryLayout.FindRoot(), "models");
-            return Run(parse.GetRequiredValue(output).FullName, modelsFolder);
+            var console = parse.InvocationConfiguration;
+            try
+            {
+                var modelsFolder = parse.GetValue(models)?.FullName ?? Path.Combine(RepositoryLayout.FindRoot(), "models");
+                return Run(parse.GetRequiredValue(output).FullName, modelsFolder, console.Output);
+            }
+            catch (Exception e) when (e is ModelException or InvalidImageException or InvalidDataException
+                                          or InvalidOperationException or IOException or UnauthorizedAccessException)
+            {
+                // Each of these already names the file or package and the problem: no stack trace needed.
+                console.Error.WriteLine($"reference-crops: {e.Message}");
+                return 1;
+            }
         });
         return command;
     }
 
-    private static int Run(string outputFolder, string modelsFolder)
+    private static int Run(string outputFolder, string modelsFolder, TextWriter log)
     {
         var manifest = ModelManifest.Load(modelsFolder);
         var embedder = manifest.Embedders.Count > 0 ? manifest.Embedder() : MobileFaceNetCrop;
         var aligner = new FaceAligner(embedder);
         var photos = Path.Combine(PackageCache.Default().Get(PinnedPackage.FaceApi), "demo");
+
+        // Every crop is made before the folder is touched, so a failure leaves the previous crops as they were.
+        var crops = new List<(string Name, RgbImage Crop)>();
+        using (var blazeFace = new BlazeFaceDetector(manifest))
+        {
+            var detector = new PhotoFaceDetector(blazeFace);
+            var faces = new List<DetectedFace>();
+            for (var n = 1; n <= SamplePhotos; n++)
+            {
+                var image = ImageFile.Load(Path.Combine(photos, $"sample{n}.jpg"));
+                detector.Detect(image, faces);
+
+                // Named left to right, so a face keeps its name when detection scores shift slightly.
+                faces.Sort(static (a, b) => a.Box.X.CompareTo(b.Box.X));
+                for (var k = 0; k < faces.Count; k++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"sample{n}-face{k + 1}.png");
+                    crops.Add((name, aligner.Crop(image, faces[k])));
+                    log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{name}  score {faces[k].Score:F3}  eye distance {faces[k].EyeDistance:F1} px"));
+                }
+            }
+        }
+
+        if (crops.Count == 0)
+        {
+            throw new InvalidDataException($"{photos}: no face found in the sample photos");
+        }
 
         Directory.CreateDirectory(outputFolder);
         foreach (var stale in Directory.EnumerateFiles(outputFolder, "*.png"))
@@ -70,28 +109,12 @@ internal static class ReferenceCropsCommand
             File.Delete(stale);
         }
 
-        using var blazeFace = new BlazeFaceDetector(manifest);
-        var detector = new PhotoFaceDetector(blazeFace);
-        var faces = new List<DetectedFace>();
-        var written = 0;
-        for (var n = 1; n <= SamplePhotos; n++)
+        foreach (var (name, crop) in crops)
         {
-            var image = ImageFile.Load(Path.Combine(photos, $"sample{n}.jpg"));
-            detector.Detect(image, faces);
-
-            // Named left to right, so a face keeps its name when detection scores shift slightly.
-            faces.Sort(static (a, b) => a.Box.X.CompareTo(b.Box.X));
-            for (var k = 0; k < faces.Count; k++)
-            {
-                var name = string.Create(CultureInfo.InvariantCulture, $"sample{n}-face{k + 1}.png");
-                ImageFile.SavePng(aligner.Crop(image, faces[k]), Path.Combine(outputFolder, name));
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name}  score {faces[k].Score:F3}  eye distance {faces[k].EyeDistance:F1} px"));
-                written++;
-            }
+            ImageFile.SavePng(crop, Path.Combine(outputFolder, name));
         }
 
-        Console.WriteLine($"{written} crops written to {outputFolder}");
-        return written > 0 ? 0 : 1;
+        log.WriteLine($"{crops.Count} crops written to {outputFolder}");
+        return 0;
     }
 }
