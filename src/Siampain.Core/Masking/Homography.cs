@@ -34,7 +34,10 @@ public readonly struct Homography
         return new Homography([.. inv.Take(8).Select(v => v / scale)]);
     }
 
-    /// <summary>Direct linear transform: solves the 8 unknowns from the normal equations.</summary>
+    /// <summary>
+    /// Direct linear transform on Hartley-normalised points (centred, mean distance sqrt 2): with raw pixel
+    /// coordinates in the thousands the normal equations lose every significant digit.
+    /// </summary>
     public static Homography Fit(ReadOnlySpan<Vector2> from, ReadOnlySpan<Vector2> to)
     {
         if (from.Length != to.Length || from.Length < 4)
@@ -42,16 +45,59 @@ public readonly struct Homography
             throw new ArgumentException("A homography needs at least four point pairs.");
         }
 
+        var (fromCentre, fromScale) = Normaliser(from);
+        var (toCentre, toScale) = Normaliser(to);
         var normal = new double[8, 9];
         Span<double> row = stackalloc double[9];
         for (var i = 0; i < from.Length; i++)
         {
-            double x = from[i].X, y = from[i].Y, u = to[i].X, v = to[i].Y;
+            double x = (from[i].X - fromCentre.X) * fromScale, y = (from[i].Y - fromCentre.Y) * fromScale;
+            double u = (to[i].X - toCentre.X) * toScale, v = (to[i].Y - toCentre.Y) * toScale;
             Accumulate(normal, [x, y, 1, 0, 0, 0, -u * x, -u * y, u], row);
             Accumulate(normal, [0, 0, 0, x, y, 1, -v * x, -v * y, v], row);
         }
 
-        return new Homography(Solve(normal));
+        var n = Solve(normal);
+
+        // H = Denormalise(to) * N * Normalise(from), written out for the 3x3 case.
+        double[] normalised = [n[0], n[1], n[2], n[3], n[4], n[5], n[6], n[7], 1];
+        double[] normaliseFrom = [fromScale, 0, -fromScale * fromCentre.X, 0, fromScale, -fromScale * fromCentre.Y, 0, 0, 1];
+        double[] denormaliseTo = [1 / toScale, 0, toCentre.X, 0, 1 / toScale, toCentre.Y, 0, 0, 1];
+        var h = Multiply(denormaliseTo, Multiply(normalised, normaliseFrom));
+        return new Homography([.. h.Take(8).Select(value => value / h[8])]);
+    }
+
+    private static (Vector2 Centre, double Scale) Normaliser(ReadOnlySpan<Vector2> points)
+    {
+        var centre = Vector2.Zero;
+        foreach (var p in points)
+        {
+            centre += p;
+        }
+
+        centre /= points.Length;
+        double distance = 0;
+        foreach (var p in points)
+        {
+            distance += Vector2.Distance(p, centre);
+        }
+
+        distance /= points.Length;
+        return (centre, distance < 1e-9 ? 1 : Math.Sqrt(2) / distance);
+    }
+
+    private static double[] Multiply(double[] a, double[] b)
+    {
+        var c = new double[9];
+        for (var r = 0; r < 3; r++)
+        {
+            for (var k = 0; k < 3; k++)
+            {
+                c[(r * 3) + k] = (a[r * 3] * b[k]) + (a[(r * 3) + 1] * b[3 + k]) + (a[(r * 3) + 2] * b[6 + k]);
+            }
+        }
+
+        return c;
     }
 
     private static void Accumulate(double[,] normal, ReadOnlySpan<double> equation, Span<double> scratch)
