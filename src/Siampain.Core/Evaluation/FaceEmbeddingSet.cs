@@ -39,9 +39,9 @@ public sealed class FaceEmbeddingSet
     /// <summary>
     /// Embeds <paramref name="relativePaths"/> under <paramref name="root"/>. With <paramref name="masks"/>, each image
     /// gets a mask (picked per image, deterministically) anchored on the keypoints detected before masking, and is
-    /// then detected again as the terminal would see it.
+    /// then detected again as the terminal would see it; <paramref name="masked"/> sees each masked image.
     /// </summary>
-    public static FaceEmbeddingSet Build(FaceAnalyzer analyzer, string root, IEnumerable<string> relativePaths, IReadOnlyList<MaskTemplate>? masks = null, IProgress<int>? progress = null)
+    public static FaceEmbeddingSet Build(FaceAnalyzer analyzer, string root, IEnumerable<string> relativePaths, IReadOnlyList<MaskTemplate>? masks = null, IProgress<int>? progress = null, Action<string, RgbImage>? masked = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var set = new FaceEmbeddingSet();
@@ -95,8 +95,9 @@ public sealed class FaceEmbeddingSet
             }
 
             PaintMask(image, anchor, masks, relative);
-            var masked = analyzer.FindCentralFace(image);
-            set._entries[relative] = masked is { } seen
+            masked?.Invoke(relative, image);
+            var afterMask = analyzer.FindCentralFace(image);
+            set._entries[relative] = afterMask is { } seen
                 ? (analyzer.Embed(image, seen), FaceSource.Detected)
                 : (analyzer.Embed(image, anchor), FaceSource.UnmaskedKeypoints);
         }

@@ -34,7 +34,7 @@ public static class LfwEvaluation
     /// <summary>L2 weight of the head, as in the original Siamese recipe.</summary>
     public const float HeadLambda = 0.01f;
 
-    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate>? masks = null, IProgress<(int Done, int Total)>? progress = null)
+    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate>? masks = null, IProgress<(int Done, int Total)>? progress = null, Action<string, Imaging.RgbImage>? masked = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var pairs = LfwPairs.Load(lfwFolder);
@@ -44,7 +44,7 @@ public static class LfwEvaluation
         var done = 0;
         var tick = new SynchronousProgress<int>(_ => progress?.Report((++done, total)));
         var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, masks is null ? firsts.Union(seconds) : firsts, null, tick);
-        var second = masks is null ? clean : FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, masks, tick);
+        var second = masks is null ? clean : FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, masks, tick, masked);
 
         var scored = pairs.Select(p => new ScoredPair(
             TensorPrimitives.Dot(clean[p.First].Embedding, second[p.Second].Embedding), p.Same, p.Fold)).ToList();

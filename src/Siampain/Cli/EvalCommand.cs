@@ -58,7 +58,19 @@ internal static class EvalCommand
             foreach (var variant in result.GetValue(embedders)!)
             {
                 using var analyzer = new FaceAnalyzer(manifest, variant, result.GetValue(CommonOptions.Threads));
-                var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, progress));
+                var examples = 0;
+                var examplesFolder = Path.Combine(result.GetValue(Out)!.FullName, "masked-examples");
+                void SaveExample(string image, Imaging.RgbImage pixels)
+                {
+                    // A dozen masked photos beside the report, so a reader can see what "masked" meant.
+                    if (examples++ < 12)
+                    {
+                        Directory.CreateDirectory(examplesFolder);
+                        Imaging.ImageFile.SaveJpeg(pixels, Path.Combine(examplesFolder, Path.GetFileName(image)));
+                    }
+                }
+
+                var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, progress, masks is null ? null : SaveExample));
                 reports.Add(report);
                 ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{name}-{variant}.json"));
                 if (!masked && result.GetValue(writeHead))
@@ -130,6 +142,7 @@ internal static class EvalCommand
         var embedder = manifest.Embedder(variant) with
         {
             VerificationThreshold = (float)Math.Round(report.FoldThresholds.Average(), 4),
+            IdentificationThreshold = (float)Math.Round(report.TarAtFar1e3.Threshold, 4),
             Head = report.Head.FittedOnAllFolds,
         };
         var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
