@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.ML.OnnxRuntime;
 using Siampain.Imaging;
 using Siampain.Models;
+using Siampain.Recognition;
 using Siampain.Tests.Fixtures;
 using Siampain.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -21,9 +21,8 @@ public sealed class TfLiteReferenceTests(ITestOutputHelper output)
 
     private const int MinimumFaces = 20;
 
-    public static string ModelPath => Path.Combine(TestAssets.ModelsFolder, ModelFile);
 
-    [ConvertedModelFact]
+    [Fact]
     public void Converted_fp32_model_matches_the_TFLite_runtime_on_every_reference_face()
     {
         var reference = MobileFaceNetReference.Load();
@@ -31,13 +30,13 @@ public sealed class TfLiteReferenceTests(ITestOutputHelper output)
         Assert.True(reference.Crops.Count >= MinimumFaces, $"only {reference.Crops.Count} reference faces");
         RequireManifestPreprocessingMatches(input);
 
-        using var embedder = new ReferenceEmbedder(input);
+        using var embedder = RuntimeEmbedder(new PixelNormalization(input.Mean, input.Std));
         double worstDifference = 0, worstCosine = 1;
         var worstFace = string.Empty;
         var failures = new List<string>();
         foreach (var crop in reference.Crops)
         {
-            var (difference, cosine) = Compare(reference.File.Outputs[crop], embedder.Embed(ImageFile.Load(reference.PathOf(crop)), input.Std));
+            var (difference, cosine) = Compare(reference.File.Outputs[crop], EmbedCrop(embedder, reference.PathOf(crop)));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{crop}: max |diff| {difference:E2}, 1 - cosine {1 - cosine:E2}"));
             if (difference > worstDifference)
             {
@@ -63,15 +62,31 @@ public sealed class TfLiteReferenceTests(ITestOutputHelper output)
     /// The comparison is sharp enough to catch a real mistake: dividing by 127.5 instead of 128 (the detector's
     /// normalisation, an easy mix-up) changes each input by 0.4% and must already break the tolerance.
     /// </summary>
-    [ConvertedModelFact]
+    [Fact]
     public void A_preprocessing_mix_up_of_half_a_grey_level_is_caught()
     {
         var reference = MobileFaceNetReference.Load();
         var crop = reference.Crops[0];
-        using var embedder = new ReferenceEmbedder(reference.File.Input);
-        var (difference, _) = Compare(reference.File.Outputs[crop], embedder.Embed(ImageFile.Load(reference.PathOf(crop)), std: 127.5f));
+        using var embedder = RuntimeEmbedder(new PixelNormalization(reference.File.Input.Mean, 127.5f));
+        var (difference, _) = Compare(reference.File.Outputs[crop], EmbedCrop(embedder, reference.PathOf(crop)));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{crop} with std 127.5: max |diff| {difference:E2}"));
         Assert.True(difference > Tolerance * 10, $"std 127.5 instead of 128 moved the embedding by only {difference:E2}");
+    }
+
+    /// <summary>The runtime's own embedder (the code the terminal runs), with the given preprocessing.</summary>
+    private static FaceEmbedder RuntimeEmbedder(PixelNormalization normalization)
+    {
+        var manifest = TestAssets.Manifest;
+        var variant = manifest.Embedders.Single(e => e.Value.File == ModelFile).Key;
+        var embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = manifest.Embedder(variant) with { Normalization = normalization } };
+        return new FaceEmbedder(manifest with { Embedders = embedders }, variant);
+    }
+
+    private static float[] EmbedCrop(FaceEmbedder embedder, string path)
+    {
+        var embedding = new float[embedder.Dimensions];
+        embedder.EmbedAligned([ImageFile.Load(path)], embedding);
+        return embedding;
     }
 
     private static (double MaxDifference, double Cosine) Compare(float[] expected, float[] actual)
@@ -96,79 +111,6 @@ public sealed class TfLiteReferenceTests(ITestOutputHelper output)
         {
             Assert.Equal(input.Shape[1], embedder.Size);
             Assert.Equal(new PixelNormalization(input.Mean, input.Std), embedder.Normalization);
-        }
-    }
-}
-
-/// <summary>The converted model on ONNX Runtime, fed exactly as the harness fed TFLite.</summary>
-internal sealed class ReferenceEmbedder : IDisposable
-{
-    private readonly InferenceSession _session;
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
-    private readonly float[] _tensor;
-    private readonly OrtValue _inputValue;
-    private readonly RunOptions _runOptions = new();
-    private readonly int _cropValues;
-    private readonly int _batch;
-    private readonly float _mean;
-
-    public ReferenceEmbedder(ReferenceInput input)
-    {
-        var side = input.Shape[1];
-        _mean = input.Mean;
-        _session = OnnxModel.Open(TfLiteReferenceTests.ModelPath, threads: 1);
-        var (inputName, inputMeta) = _session.InputMetadata.Single();
-        OnnxModel.RequireInput(_session, TfLiteReferenceTests.ModelPath, inputName, side, side, 3);
-        _inputNames = [inputName];
-        _outputNames = [_session.OutputMetadata.Single().Key];
-
-        // A fixed batch (the TFLite file's is 2) gets the crop in every slot, as the harness did.
-        _batch = Math.Max(1, inputMeta.Dimensions[0]);
-        _cropValues = side * side * 3;
-        _tensor = new float[_batch * _cropValues];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_tensor, [_batch, side, side, 3]);
-    }
-
-    public float[] Embed(RgbImage crop, float std)
-    {
-        var slot = _tensor.AsSpan(0, _cropValues);
-        var pixels = crop.Pixels.AsSpan(0, _cropValues);
-        for (var i = 0; i < _cropValues; i++)
-        {
-            slot[i] = (pixels[i] - _mean) / std;
-        }
-
-        for (var b = 1; b < _batch; b++)
-        {
-            slot.CopyTo(_tensor.AsSpan(b * _cropValues, _cropValues));
-        }
-
-        using var results = _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames);
-        var values = results[0].GetTensorDataAsSpan<float>();
-        return values[..(values.Length / _batch)].ToArray();
-    }
-
-    public void Dispose()
-    {
-        _inputValue.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
-    }
-}
-
-/// <summary>
-/// Skips only while the converted model is neither in models/ nor named by models/manifest.json (it is made on
-/// another branch by the model tools); once the manifest names it, a missing file fails the test instead.
-/// </summary>
-public sealed class ConvertedModelFactAttribute : FactAttribute
-{
-    public ConvertedModelFactAttribute()
-    {
-        if (!File.Exists(TfLiteReferenceTests.ModelPath)
-            && !TestAssets.Manifest.Embedders.Values.Any(e => e.File == TfLiteReferenceTests.ModelFile))
-        {
-            Skip = $"models/{TfLiteReferenceTests.ModelFile} does not exist yet and the manifest does not name it";
         }
     }
 }
