@@ -164,9 +164,10 @@ public sealed class FrameSource : IFrameSource
             {
                 RecordFailure(e.Message);
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                RecordFailure($"{_factory.Description} failed: {e.Message}");
+                // Whatever a camera throws, the terminal keeps trying: an unexpected failure is reported like any other.
+                RecordFailure($"{_factory.Description} failed: {e.GetType().Name}: {e.Message}");
             }
 
             TimeSpan delay;

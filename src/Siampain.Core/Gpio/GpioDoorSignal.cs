@@ -148,21 +148,27 @@ public sealed class GpioDoorSignal : IDoorSignal, IDisposable, IDoorOutputs
 
         var number = GpioChips.Resolve(options.Chip);
 
-        // libgpiod 2.x (Debian 13 and later) speaks the v2 ABI; 1.x (Debian 12) only the v1 one.
+        // libgpiod 2.x (Debian 13 and later) speaks the v2 ABI, 1.x (Debian 12) only v1. Which one is missing shows up
+        // as different exception types depending on the runtime, so any failure of one tries the other.
+        Exception v2Failure;
         try
         {
             return new GpioController(new LibGpiodV2Driver(number));
         }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            try
-            {
-                return new GpioController(new LibGpiodDriver(number));
-            }
-            catch (Exception e1) when (e1 is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
-            {
-                throw new DoorSignalException("libgpiod is not installed: install the libgpiod3 (or, on older systems, libgpiod2) package.", e1);
-            }
+            v2Failure = e;
+        }
+
+        try
+        {
+            return new GpioController(new LibGpiodDriver(number));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new DoorSignalException(
+                $"Cannot open gpiochip{number} through libgpiod (v2 driver: {v2Failure.Message}; v1 driver: {e.Message}). " +
+                "Install the libgpiod3 (or, on older systems, libgpiod2) package and check that the service user is in the gpio group.", e);
         }
     }
 
