@@ -36,18 +36,6 @@ internal sealed class DoorSignalPlayer : IDisposable
         _logger = logger;
     }
 
-    /// <summary>True while a pattern is running.</summary>
-    public bool IsPlaying
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _step >= 0;
-            }
-        }
-    }
-
     public void Play(DoorSignalKind kind)
     {
         var steps = DoorSignalPatterns.For(kind);
