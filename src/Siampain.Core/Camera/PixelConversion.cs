@@ -68,8 +68,8 @@ public static class PixelConversion
 
     /// <summary>
     /// Planar 4:2:0 (Y, then U, then V, chroma halved both ways) to RGB with BT.601 limited-range coefficients, the
-    /// default of both rpicam-vid at camera sizes and ffmpeg's yuv420p. Fixed point (8 fraction bits); each chroma
-    /// sample's terms are computed once and shared by its two pixels of a row.
+    /// default of both rpicam-vid at camera sizes and ffmpeg's yuv420p. Fixed point with 8 fraction bits; the products
+    /// come from tables and the final clamp from a saturation table, so a pixel costs a few loads and adds.
     /// </summary>
     public static void I420ToRgb(ReadOnlySpan<byte> i420, int width, int height, Span<byte> rgb)
     {
@@ -80,6 +80,13 @@ public static class PixelConversion
             throw new ArgumentException($"I420 {width}x{height} needs {FrameBytes(RawPixelFormat.I420, width, height)} bytes in and {width * height * 3} out.", nameof(i420));
         }
 
+        var tables = YuvTables.Instance;
+        ReadOnlySpan<int> lumaTerm = tables.Luma;
+        ReadOnlySpan<int> redV = tables.RedV;
+        ReadOnlySpan<int> greenU = tables.GreenU;
+        ReadOnlySpan<int> greenV = tables.GreenV;
+        ReadOnlySpan<int> blueU = tables.BlueU;
+        ReadOnlySpan<byte> saturate = tables.Saturate;
         var yPlane = i420[..(width * height)];
         var uPlane = i420.Slice(width * height, chromaWidth * chromaHeight);
         var vPlane = i420.Slice((width * height) + (chromaWidth * chromaHeight), chromaWidth * chromaHeight);
@@ -89,30 +96,59 @@ public static class PixelConversion
             var uRow = uPlane.Slice((y / 2) * chromaWidth, chromaWidth);
             var vRow = vPlane.Slice((y / 2) * chromaWidth, chromaWidth);
             var outRow = rgb.Slice(y * width * 3, width * 3);
-            for (var x = 0; x < width; x += 2)
+            for (int x = 0, o = 0; x < width; x++, o += 3)
             {
-                var d = uRow[x / 2] - 128;
-                var e = vRow[x / 2] - 128;
-                var red = (409 * e) + 128;
-                var green = (-100 * d) - (208 * e) + 128;
-                var blue = (516 * d) + 128;
-                Store(outRow, x, yRow[x], red, green, blue);
-                if (x + 1 < width)
-                {
-                    Store(outRow, x + 1, yRow[x + 1], red, green, blue);
-                }
+                var u = uRow[x >> 1];
+                var v = vRow[x >> 1];
+                var c = lumaTerm[yRow[x]] + YuvTables.SaturateOffset;
+                outRow[o] = saturate[(c + redV[v]) >> 8];
+                outRow[o + 1] = saturate[(c - greenU[u] - greenV[v]) >> 8];
+                outRow[o + 2] = saturate[(c + blueU[u]) >> 8];
             }
-        }
-
-        static void Store(Span<byte> row, int x, byte luma, int red, int green, int blue)
-        {
-            var c = 298 * (luma - 16);
-            var o = x * 3;
-            row[o] = Clamp((c + red) >> 8);
-            row[o + 1] = Clamp((c + green) >> 8);
-            row[o + 2] = Clamp((c + blue) >> 8);
         }
     }
 
-    private static byte Clamp(int value) => (byte)Math.Clamp(value, 0, 255);
+    /// <summary>Products of the BT.601 limited-range coefficients (x256) with every byte value, built once.</summary>
+    private sealed class YuvTables
+    {
+        /// <summary>
+        /// Added to every sum (x256) so the index into <see cref="Saturate"/> is never negative: the smallest sum,
+        /// 298*-16 + 128 + 516*-128 = -70688, is above -SaturateOffset.
+        /// </summary>
+        public const int SaturateOffset = SaturateBias * 256;
+
+        private const int SaturateBias = 512;
+
+        public static readonly YuvTables Instance = new();
+
+        private YuvTables()
+        {
+            for (var i = 0; i < 256; i++)
+            {
+                Luma[i] = (298 * (i - 16)) + 128;
+                RedV[i] = 409 * (i - 128);
+                GreenU[i] = 100 * (i - 128);
+                GreenV[i] = 208 * (i - 128);
+                BlueU[i] = 516 * (i - 128);
+            }
+
+            for (var i = 0; i < Saturate.Length; i++)
+            {
+                Saturate[i] = (byte)Math.Clamp(i - SaturateBias, 0, 255);
+            }
+        }
+
+        public int[] Luma { get; } = new int[256];
+
+        public int[] RedV { get; } = new int[256];
+
+        public int[] GreenU { get; } = new int[256];
+
+        public int[] GreenV { get; } = new int[256];
+
+        public int[] BlueU { get; } = new int[256];
+
+        /// <summary>Index = value + SaturateBias; the largest sum, 298*239 + 128 + 516*127 = 136882, is below 256 * 1024.</summary>
+        public byte[] Saturate { get; } = new byte[SaturateBias + 1024];
+    }
 }
