@@ -37,6 +37,27 @@ public sealed class PixelConversionTests
     }
 
     [Fact]
+    public void I420_is_right_across_the_whole_value_range_including_saturation()
+    {
+        var rgb = new byte[2 * 2 * 3];
+        int[] values = [0, 1, 15, 16, 17, 64, 127, 128, 129, 200, 235, 240, 254, 255];
+        foreach (var luma in values)
+        {
+            foreach (var u in values)
+            {
+                foreach (var v in values)
+                {
+                    byte[] i420 = [(byte)luma, (byte)luma, (byte)luma, (byte)luma, (byte)u, (byte)v];
+                    PixelConversion.I420ToRgb(i420, 2, 2, rgb);
+                    AssertClose((1.164383 * (luma - 16)) + (1.596027 * (v - 128)), rgb[9], luma, u, "R");
+                    AssertClose((1.164383 * (luma - 16)) - (0.391762 * (u - 128)) - (0.812968 * (v - 128)), rgb[10], luma, u, "G");
+                    AssertClose((1.164383 * (luma - 16)) + (2.017232 * (u - 128)), rgb[11], luma, u, "B");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Bgr_to_rgb_swaps_red_and_blue_of_every_pixel()
     {
         var bgr = RandomBytes(5 * 3 * 3, seed: 1);
