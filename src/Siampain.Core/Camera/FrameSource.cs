@@ -170,13 +170,10 @@ public sealed class FrameSource : IFrameSource
                 RecordFailure($"{_factory.Description} failed: {e.GetType().Name}: {e.Message}");
             }
 
-            TimeSpan delay;
-            lock (_gate)
-            {
-                _state = FrameSourceState.BackingOff;
-                delay = BackOff(_consecutiveFailures);
-                Log.Failed(_logger, _lastError ?? "unknown", _consecutiveFailures, _restarts, delay);
-            }
+            var health = Health;
+            var delay = BackOff(health.ConsecutiveFailures);
+            SetState(FrameSourceState.BackingOff);
+            Log.Failed(_logger, health.LastError ?? "unknown", health.ConsecutiveFailures, health.Restarts, delay);
 
             try
             {
