@@ -8,7 +8,7 @@ namespace Siampain.Benchmarks;
 /// <summary>Per-stage costs of recognising one face at the door (640x480 frame, face a third of its width).</summary>
 [MemoryDiagnoser]
 [MedianColumn]
-public class RecognitionBenchmarks
+public class RecognitionBenchmarks : IDisposable
 {
     private RgbImage _frame = null!;
     private byte[] _portraitJpeg = null!;
@@ -39,7 +39,11 @@ public class RecognitionBenchmarks
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _analyzer.Dispose();
+    public void Dispose()
+    {
+        _analyzer.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Benchmark(Description = "detect 640x480")]
     public int Detect()
