@@ -36,8 +36,16 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
             builder.AddError($"'{options.Host}' is not a host name or IP address (write the port in Mqtt:Port, without a scheme).", "Mqtt:Host");
         }
 
-        AddIfError(builder, "Mqtt:TopicPrefix", TopicRules.CheckPrefix(options.TopicPrefix));
-        AddIfError(builder, "Mqtt:DiscoveryPrefix", TopicRules.CheckPrefix(options.DiscoveryPrefix));
+        // Empty prefixes are already reported by [Required].
+        if (!string.IsNullOrEmpty(options.TopicPrefix))
+        {
+            AddIfError(builder, "Mqtt:TopicPrefix", TopicRules.CheckPrefix(options.TopicPrefix));
+        }
+
+        if (!string.IsNullOrEmpty(options.DiscoveryPrefix))
+        {
+            AddIfError(builder, "Mqtt:DiscoveryPrefix", TopicRules.CheckPrefix(options.DiscoveryPrefix));
+        }
 
         if (options.BackoffMin > options.BackoffMax)
         {
