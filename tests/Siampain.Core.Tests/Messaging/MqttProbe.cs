@@ -41,7 +41,8 @@ internal sealed class MqttProbe : IAsyncDisposable
         var options = new MqttClientOptionsBuilder()
             .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
-            .WithNoKeepAlive()
+            // Long, so its own pings do not trip over a frozen broker; MQTTnet treats 0 as "ping continuously".
+            .WithKeepAlivePeriod(TimeSpan.FromMinutes(5))
             .WithTimeout(TimeSpan.FromSeconds(60))
             .WithCleanStart(false)
             .WithSessionExpiryInterval(3600)
