@@ -35,6 +35,12 @@ public sealed class MqttPublisherTests
         Assert.True(IsNonDecreasing(seqs), "events arrived out of order");
         await terminal.WaitUntilAsync(_ => terminal.Outbox.PendingCount == 0, "the outbox to drain");
         Assert.Equal(2, terminal.Publisher.Health.Connections);
+
+        // The subscription to Home Assistant's status was renewed on the new connection.
+        await dashboard.PublishAsync(terminal.Topics.HomeAssistantStatus, "online");
+        await terminal.WaitUntilAsync(
+            _ => terminal.Logger.Entries.SkipWhile(e => e.EventId.Id != 4010).Any(e => e.EventId.Id == 4009),
+            "discovery republished after Home Assistant's birth message");
     }
 
     [Fact]
