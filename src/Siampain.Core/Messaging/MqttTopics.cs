@@ -6,6 +6,7 @@ public sealed class MqttTopics
     public MqttTopics(MqttOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        DeviceId = options.DeviceId;
         Root = $"{options.TopicPrefix}/{options.DeviceId}";
         Availability = Root + "/availability";
         Status = Root + "/status";
@@ -14,6 +15,9 @@ public sealed class MqttTopics
         DiscoveryPrefix = options.DiscoveryPrefix;
         HomeAssistantStatus = options.DiscoveryPrefix + "/status";
     }
+
+    /// <summary>The "device" field of every payload.</summary>
+    public string DeviceId { get; }
 
     /// <summary>&lt;prefix&gt;/&lt;device&gt;</summary>
     public string Root { get; }

@@ -37,7 +37,7 @@ internal sealed class InMemoryOutbox : IOutbox
                 EventId = Guid.NewGuid().ToString("N"),
                 Seq = seq,
                 Time = DateTimeOffset.UtcNow,
-                Device = topics.Root,
+                Device = topics.DeviceId,
                 Course = "CS101",
                 Session = "2026-11-24T08:00",
                 Person = person,
