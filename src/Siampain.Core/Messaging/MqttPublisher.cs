@@ -302,9 +302,10 @@ public sealed class MqttPublisher : BackgroundService
         var result = await BoundedAsync("publish", t => client.PublishAsync(message, t), stoppingToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
+            var hint = result.ReasonCode == MqttClientPublishReasonCode.NotAuthorized ? "; check the broker's ACL for this user" : string.Empty;
+            var reason = string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString;
             throw new BrokerOperationException("publish", new BrokerFailure(
-                result.ReasonCode == MqttClientPublishReasonCode.NotAuthorized ? BrokerFailureKind.BadCredentials : BrokerFailureKind.Refused,
-                $"broker refused a publish to '{topic}' ({result.ReasonCode}{(string.IsNullOrEmpty(result.ReasonString) ? string.Empty : ": " + result.ReasonString)})"));
+                BrokerFailureKind.Refused, $"broker refused a publish to '{topic}' ({result.ReasonCode}{reason}){hint}"));
         }
     }
 

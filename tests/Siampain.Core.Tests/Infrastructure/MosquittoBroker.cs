@@ -15,6 +15,9 @@ public sealed record MosquittoSettings
     /// <summary>Keep retained messages and persistent sessions across <see cref="MosquittoBroker.RestartAsync"/>.</summary>
     public bool Persistence { get; init; }
 
+    /// <summary>Lines of an ACL file (mosquitto's acl_file syntax); none means every client may do everything.</summary>
+    public IReadOnlyList<string> Acl { get; init; } = [];
+
     /// <summary>Extra lines appended to the generated mosquitto.conf (TLS listeners and the like).</summary>
     public IReadOnlyList<string> ExtraConfig { get; init; } = [];
 }
@@ -99,6 +102,13 @@ public sealed partial class MosquittoBroker : IAsyncDisposable
         if (settings.Persistence)
         {
             lines.Add($"persistence_location {folder}{Path.DirectorySeparatorChar}");
+        }
+
+        if (settings.Acl.Count > 0)
+        {
+            var aclFile = Path.Combine(folder, "acl");
+            await File.WriteAllLinesAsync(aclFile, settings.Acl);
+            lines.Add($"acl_file {aclFile}");
         }
 
         lines.AddRange(settings.ExtraConfig);

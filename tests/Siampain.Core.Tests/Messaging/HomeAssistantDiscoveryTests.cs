@@ -85,6 +85,12 @@ public sealed class HomeAssistantDiscoveryTests
         Assert.Equal(0, status.GetProperty("outbox_backlog").GetInt64());
         Assert.Equal(StatusBoard.SoftwareVersion, status.GetProperty("version").GetString());
 
+        // Anything but online/offline there is ignored with a log line and changes nothing.
+        await homeAssistant.PublishAsync("homeassistant/status", "{\"not\": \"a birth message\"}");
+        await terminal.WaitUntilAsync(_ => terminal.Logger.Entries.Any(e => e.EventId.Id == 4013), "the odd message to be ignored");
+        Assert.Equal(6, Configs(homeAssistant.Received).Count);
+        Assert.True(terminal.Publisher.Health.Connected);
+
         // Its birth message: the terminal sends every config again (received live, so without the retain flag).
         await homeAssistant.PublishAsync("homeassistant/status", "online");
         await homeAssistant.WaitUntilAsync(r => Configs(r).Count == 12, "the configs again", publisher: terminal);

@@ -113,9 +113,9 @@ public sealed class MqttPublisherTests
         Assert.False(terminal.Publisher.Health.Connected);
         Assert.Equal(5, terminal.Outbox.PendingCount);
         Assert.Contains("credentials", terminal.Board.Current.LastError, StringComparison.Ordinal);
-        var line = Assert.Single(terminal.Logger.Entries, e => e.EventId.Id == 4002);
-        Assert.Contains("127.0.0.1", line.Message, StringComparison.Ordinal);
-        Assert.Contains("stay in the outbox", line.Message, StringComparison.Ordinal);
+        Assert.Contains(terminal.Logger.Entries, e => e.EventId.Id == 4002 &&
+            e.Message.Contains("127.0.0.1", StringComparison.Ordinal) &&
+            e.Message.Contains("stay in the outbox", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -152,6 +152,20 @@ public sealed class MqttPublisherTests
 
         await terminal.WaitUntilAsync(h => h.LastFailure?.Kind == BrokerFailureKind.Unreachable, "the broker to be reported unreachable");
         Assert.Contains(terminal.Logger.Entries, e => e.EventId.Id == 4005 && e.Message.Contains("ConnectionRefused", StringComparison.Ordinal));
+        Assert.Equal(1, terminal.Outbox.PendingCount);
+    }
+
+    [Fact]
+    public async Task PublishRefusedByTheBrokerAclIsReportedAndEventsStayPending()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoSettings { Acl = ["topic read #"] });
+        await using var terminal = await RunningPublisher.StartAsync(RunningPublisher.OptionsFor(broker.Port));
+        terminal.Outbox.AddEvent(terminal.Topics, "student-1");
+
+        await terminal.WaitUntilAsync(h => h.LastFailure?.Kind == BrokerFailureKind.Refused, "the publish to be refused");
+        Assert.Contains(terminal.Logger.Entries, e => e.EventId.Id == 4004 &&
+            e.Message.Contains("NotAuthorized", StringComparison.Ordinal) &&
+            e.Message.Contains("ACL", StringComparison.Ordinal));
         Assert.Equal(1, terminal.Outbox.PendingCount);
     }
 
