@@ -71,10 +71,19 @@ public sealed class MqttPublisher : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var failure = await RunConnectionAsync(backoff, stoppingToken).ConfigureAwait(false);
+                var sessionsBefore = Health.Connections;
+                var failure = await RunConnectionAsync(stoppingToken).ConfigureAwait(false);
                 if (failure is null)
                 {
                     break;
+                }
+
+                if (Health.Connections != sessionsBefore)
+                {
+                    // A session was established (not merely a CONNACK): back off from the start again, and log the
+                    // next failure even if it repeats the one before that session.
+                    backoff.Reset();
+                    previous = null;
                 }
 
                 if (failure != previous)
@@ -104,9 +113,10 @@ public sealed class MqttPublisher : BackgroundService
     }
 
     /// <summary>One client from connect to loss; null when it ended because the service is stopping.</summary>
-    private async Task<BrokerFailure?> RunConnectionAsync(Backoff backoff, CancellationToken stoppingToken)
+    private async Task<BrokerFailure?> RunConnectionAsync(CancellationToken stoppingToken)
     {
         // A fresh client per connection: after a timed-out operation the old one's state is not to be trusted.
+        // Disposing it without a DISCONNECT closes the socket, so the broker publishes our Last Will.
         using var client = _factory.CreateMqttClient();
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         client.DisconnectedAsync += _ =>
@@ -118,7 +128,6 @@ public sealed class MqttPublisher : BackgroundService
         try
         {
             await ConnectAsync(client, stoppingToken).ConfigureAwait(false);
-            backoff.Reset();
             await RunSessionAsync(client, lost.Task, stoppingToken).ConfigureAwait(false);
             return null;
         }
@@ -138,8 +147,6 @@ public sealed class MqttPublisher : BackgroundService
         finally
         {
             SetHealth(h => h with { Connected = false });
-
-            // Disposing without a DISCONNECT closes the socket, so the broker publishes our Last Will.
         }
     }
 
@@ -184,17 +191,10 @@ public sealed class MqttPublisher : BackgroundService
                 await PublishDiscoveryAsync(client, stoppingToken).ConfigureAwait(false);
             }
 
-            var batch = _outbox.PeekPending(BatchSize);
-            foreach (var message in batch)
-            {
-                await PublishAsync(client, message.Topic, message.Payload, retain: false, stoppingToken).ConfigureAwait(false);
-                _outbox.MarkSent(message.Sequence);
-                SetHealth(h => h with { Delivered = h.Delivered + 1 });
-            }
-
-            deliveredSinceIdle += batch.Count;
+            var relayed = await RelayBatchAsync(client, stoppingToken).ConfigureAwait(false);
+            deliveredSinceIdle += relayed;
             var now = _time.GetUtcNow();
-            if (batch.Count > 0)
+            if (relayed > 0)
             {
                 lastTraffic = now;
             }
@@ -213,7 +213,7 @@ public sealed class MqttPublisher : BackgroundService
                 lastStatus = lastTraffic = now;
             }
 
-            if (batch.Count > 0)
+            if (relayed > 0)
             {
                 continue;
             }
@@ -237,6 +237,23 @@ public sealed class MqttPublisher : BackgroundService
                 lastTraffic = _time.GetUtcNow();
             }
         }
+    }
+
+    /// <summary>
+    /// Publishes the oldest pending messages one at a time, each marked sent only after its PUBACK. One at a time
+    /// keeps the order on the wire equal to the outbox order, also across a failure in the middle of a batch.
+    /// </summary>
+    private async Task<int> RelayBatchAsync(IMqttClient client, CancellationToken stoppingToken)
+    {
+        var batch = _outbox.PeekPending(BatchSize);
+        foreach (var message in batch)
+        {
+            await PublishAsync(client, message.Topic, message.Payload, retain: false, stoppingToken).ConfigureAwait(false);
+            _outbox.MarkSent(message.Sequence);
+            SetHealth(h => h with { Delivered = h.Delivered + 1 });
+        }
+
+        return batch.Count;
     }
 
     private async Task WaitForWorkAsync(TimeSpan idle, Task lost, CancellationToken stoppingToken)
