@@ -1,5 +1,12 @@
 using System.CommandLine;
 using Siampain.Cli;
+using Spectre.Console;
+
+// Tables printed to a pipe or the journal would otherwise be cut to 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 160;
+}
 
 var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {

@@ -75,7 +75,7 @@ internal static class EvalCommand
                 ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{name}-{variant}.json"));
                 if (!masked && result.GetValue(writeHead))
                 {
-                    StoreOperatingPoint(manifest, variant, report);
+                    manifest = StoreOperatingPoint(manifest, variant, report);
                 }
             }
 
@@ -137,7 +137,7 @@ internal static class EvalCommand
         });
     }
 
-    private static void StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report)
+    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report)
     {
         var embedder = manifest.Embedder(variant) with
         {
@@ -147,6 +147,7 @@ internal static class EvalCommand
         };
         var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
         updated.Save(manifest.Folder);
+        return updated;
     }
 
     private static void PrintVerification(IEnumerable<VerificationReport> reports)
@@ -154,7 +155,7 @@ internal static class EvalCommand
         var table = new Table().AddColumns("protocol", "model", "accuracy (10-fold)", "TAR@FAR1e-3", "TAR@FAR1e-2", "AUC", "head acc (held out)", "detector misses");
         foreach (var r in reports)
         {
-            table.AddRow(r.Protocol, r.Model, $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images}");
+            table.AddRow(r.Protocol, r.Model.Split('@')[0], $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images}");
         }
 
         AnsiConsole.Write(table);
