@@ -19,7 +19,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private readonly Vector2[] _anchors = BlazeFaceAnchors.Create();
     private readonly int _size;
     private readonly float[] _input;
-    private readonly OrtValue _inputValue;
+    private readonly OrtValue[] _inputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly float[][] _outputs;
@@ -39,7 +39,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         OnnxModel.RequireInput(_session, path, _manifest.Input, _size, _size, 3);
 
         _input = new float[_size * _size * 3];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, _size, _size, 3]);
+        _inputValues = [OrtValue.CreateTensorValueFromMemory(_input, [1, _size, _size, 3])];
         _inputNames = [_manifest.Input];
 
         // The outputs are told apart by shape, not by name: converters rename them freely.
@@ -119,7 +119,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     {
         ArgumentNullException.ThrowIfNull(image);
         Resampler.SquareInto(image, window, _input, _size, _manifest.Normalization);
-        _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, _outputValues);
+        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
         _candidates.Clear();
         var anchorOffset = 0;
         for (var layer = 0; layer < 2; layer++)
@@ -161,8 +161,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
 
     public void Dispose()
     {
-        _inputValue.Dispose();
-        foreach (var value in _outputValues)
+        foreach (var value in _inputValues.Concat(_outputValues))
         {
             value.Dispose();
         }

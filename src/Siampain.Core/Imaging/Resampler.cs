@@ -59,7 +59,7 @@ public static class Resampler
     /// Adds weight * bilinear(image at sx, sy) to rgb. Pixels outside the image count as black.
     /// Returns whether any part of the tap fell inside the image.
     /// </summary>
-    internal static bool SampleAccumulate(RgbImage image, float sx, float sy, float weight, Span<float> rgb)
+    public static bool SampleAccumulate(RgbImage image, float sx, float sy, float weight, Span<float> rgb)
     {
         if (sx <= -1 || sy <= -1 || sx >= image.Width || sy >= image.Height)
         {

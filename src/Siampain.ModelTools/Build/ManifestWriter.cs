@@ -6,7 +6,7 @@ namespace Siampain.ModelTools.Build;
 
 /// <summary>
 /// Writes models/manifest.json from the files actually present, keeping what evaluation chose
-/// (verification threshold, head) for embedders that already had an entry.
+/// (thresholds, head) for embedders that already had an entry.
 /// </summary>
 internal static class ManifestWriter
 {
@@ -24,8 +24,7 @@ internal static class ManifestWriter
         var embedders = new SortedDictionary<string, EmbedderManifest>(StringComparer.Ordinal);
         foreach (var (key, file) in embedderFiles)
         {
-            var kept = previous?.Embedders.GetValueOrDefault(key);
-            embedders[key] = new EmbedderManifest
+            var built = new EmbedderManifest
             {
                 File = file,
                 Sha256 = PackageCache.Sha256Of(Path.Combine(folder, file)),
@@ -35,9 +34,23 @@ internal static class ManifestWriter
                 Dimensions = MobileFaceNet.Dimensions,
                 Normalization = new PixelNormalization(MobileFaceNet.Mean, MobileFaceNet.Std),
                 AlignmentTemplate = ArcFaceTemplate,
-                VerificationThreshold = kept?.VerificationThreshold ?? 0,
-                Head = kept?.Head,
             };
+
+            // Start from the previous entry so whatever evaluation wrote there (thresholds, head, fields added
+            // later) survives; only what the build knows is replaced.
+            embedders[key] = previous?.Embedders.GetValueOrDefault(key) is { } kept
+                ? kept with
+                {
+                    File = built.File,
+                    Sha256 = built.Sha256,
+                    Input = built.Input,
+                    Output = built.Output,
+                    Size = built.Size,
+                    Dimensions = built.Dimensions,
+                    Normalization = built.Normalization,
+                    AlignmentTemplate = built.AlignmentTemplate,
+                }
+                : built;
         }
 
         var manifest = new ModelManifest
