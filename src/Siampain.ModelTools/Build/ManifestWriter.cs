@@ -17,10 +17,14 @@ internal static class ManifestWriter
     /// <summary>The ArcFace/InsightFace 112x112 5-point template the embedder was trained on: eyes, nose, mouth corners.</summary>
     public static readonly float[] ArcFaceTemplate = [38.2946f, 51.6963f, 73.5318f, 51.5014f, 56.0252f, 71.7366f, 41.5493f, 92.3655f, 70.7299f, 92.2041f];
 
-    public static ModelManifest Write(string folder, IReadOnlyDictionary<string, string> embedderFiles)
+    /// <summary>The manifest already in <paramref name="folder"/>, if any: read once before a build rewrites it.</summary>
+    public static ModelManifest? TryLoad(string folder) =>
+        File.Exists(Path.Combine(folder, ModelManifest.FileName)) ? ModelManifest.Load(folder) : null;
+
+    /// <param name="previous">The manifest before the build started; its evaluation fields are carried over.</param>
+    public static ModelManifest Write(string folder, IReadOnlyDictionary<string, string> embedderFiles, ModelManifest? previous)
     {
         ArgumentNullException.ThrowIfNull(embedderFiles);
-        var previous = File.Exists(Path.Combine(folder, ModelManifest.FileName)) ? ModelManifest.Load(folder) : null;
         var embedders = new SortedDictionary<string, EmbedderManifest>(StringComparer.Ordinal);
         foreach (var (key, file) in embedderFiles)
         {

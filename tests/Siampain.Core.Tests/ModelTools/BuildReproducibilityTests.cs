@@ -12,6 +12,9 @@ public sealed class BuildReproducibilityTests
     public void Build_from_the_pinned_packages_reproduces_the_committed_models_byte_for_byte()
     {
         using var temp = new TempFolder();
+
+        // A manifest already in the folder (as in a checkout) keeps what evaluation wrote into it.
+        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -27,14 +30,9 @@ public sealed class BuildReproducibilityTests
                 $"{name} rebuilt differs from the committed file; rebuild with `siampain-models build --out models` and commit");
         }
 
-        var rebuilt = ModelManifest.Load(temp.Path);
-        var manifest = TestAssets.Manifest;
-        Assert.Equal(manifest.Detector.Sha256, rebuilt.Detector.Sha256);
-        Assert.Equal(manifest.DefaultEmbedder, rebuilt.DefaultEmbedder);
-        foreach (var (key, embedder) in rebuilt.Embedders)
-        {
-            Assert.Equal(embedder.Sha256, manifest.Embedder(key).Sha256);
-        }
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName)),
+            File.ReadAllText(temp.File(ModelManifest.FileName)));
     }
 
     [Fact]

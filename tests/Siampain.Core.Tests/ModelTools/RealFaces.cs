@@ -20,7 +20,7 @@ internal static class RealFaces
 
     public static float Cosine(float[] a, float[] b) => System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(a, b);
 
-    private static float[][] Run(OrtRunner runner, List<Imaging.RgbImage> images, EmbedderManifest entry)
+    private static float[][] Run(OrtRunner runner, List<Siampain.Imaging.RgbImage> images, EmbedderManifest entry)
     {
         var output = runner.Run(FaceCrops.ToTensor(images, entry.Normalization), images.Count)[entry.Output];
         return [.. output.Chunk(entry.Dimensions)];
