@@ -225,4 +225,5 @@ internal enum TfLiteBuiltin
     Sub = 41,
     Squeeze = 43,
     PRelu = 54,
+    Abs = 101,
 }

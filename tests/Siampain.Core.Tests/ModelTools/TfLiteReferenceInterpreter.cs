@@ -9,8 +9,6 @@ namespace Siampain.Tests.ModelTools;
 /// </summary>
 internal static class TfLiteReferenceInterpreter
 {
-    private const int AbsCode = 101;
-
     public static float[] Run(TfLiteModel model, float[] input)
     {
         var graph = model.SubGraphs[0];
@@ -21,16 +19,16 @@ internal static class TfLiteReferenceInterpreter
         {
             var a = Value(op.Inputs[0]);
             var output = graph.Tensors[op.Outputs[0]];
-            values[op.Outputs[0]] = (int)op.Builtin switch
+            values[op.Outputs[0]] = op.Builtin switch
             {
-                (int)TfLiteBuiltin.Conv2D => Conv(graph, op, a, depthwise: false),
-                (int)TfLiteBuiltin.DepthwiseConv2D => Conv(graph, op, a, depthwise: true),
-                (int)TfLiteBuiltin.Relu => [.. a.Select(x => Math.Max(x, 0f))],
-                AbsCode => [.. a.Select(Math.Abs)],
-                (int)TfLiteBuiltin.Add => Binary(a, Value(op.Inputs[1]), (x, y) => x + y),
-                (int)TfLiteBuiltin.Sub => Binary(a, Value(op.Inputs[1]), (x, y) => x - y),
-                (int)TfLiteBuiltin.Mul => Binary(a, Value(op.Inputs[1]), (x, y) => x * y),
-                (int)TfLiteBuiltin.Reshape => a,
+                TfLiteBuiltin.Conv2D => Conv(graph, op, a, depthwise: false),
+                TfLiteBuiltin.DepthwiseConv2D => Conv(graph, op, a, depthwise: true),
+                TfLiteBuiltin.Relu => [.. a.Select(x => Math.Max(x, 0f))],
+                TfLiteBuiltin.Abs => [.. a.Select(Math.Abs)],
+                TfLiteBuiltin.Add => Binary(a, Value(op.Inputs[1]), (x, y) => x + y),
+                TfLiteBuiltin.Sub => Binary(a, Value(op.Inputs[1]), (x, y) => x - y),
+                TfLiteBuiltin.Mul => Binary(a, Value(op.Inputs[1]), (x, y) => x * y),
+                TfLiteBuiltin.Reshape => a,
                 _ => throw new NotSupportedException(op.Builtin.ToString()),
             };
             Assert.Equal(TfLiteActivation.None, op.Builtin is TfLiteBuiltin.Conv2D ? op.Conv().Activation
