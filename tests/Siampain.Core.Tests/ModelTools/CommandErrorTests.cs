@@ -36,6 +36,18 @@ public sealed class CommandErrorTests : IDisposable
     }
 
     [Fact]
+    public void Import_of_a_valid_tflite_the_importer_cannot_handle_fails_naming_the_file()
+    {
+        // MTCNN's P-Net from the same package: a real TFLite model, but with two outputs.
+        var pnet = Path.Combine(Path.GetDirectoryName(ModelToolsAssets.MobileFaceNetTfLite)!, "pnet.tflite");
+
+        var (exitCode, error) = Run("import", "--tflite", pnet, "--out", _temp.File("out.onnx"));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{pnet}: cannot be imported", error);
+    }
+
+    [Fact]
     public void Quantize_of_a_corrupt_onnx_fails_naming_the_file()
     {
         var corrupt = _temp.File("broken.onnx");
