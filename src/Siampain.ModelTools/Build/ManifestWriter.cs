@@ -25,7 +25,10 @@ internal static class ManifestWriter
     public static ModelManifest Write(string folder, IReadOnlyDictionary<string, string> embedderFiles, ModelManifest? previous)
     {
         ArgumentNullException.ThrowIfNull(embedderFiles);
-        var embedders = new SortedDictionary<string, EmbedderManifest>(StringComparer.Ordinal);
+
+        // Embedders this build does not make (added by hand or by another tool) stay as they are.
+        var embedders = new SortedDictionary<string, EmbedderManifest>(
+            previous?.Embedders.ToDictionary() ?? [], StringComparer.Ordinal);
         foreach (var (key, file) in embedderFiles)
         {
             var built = new EmbedderManifest
@@ -70,7 +73,8 @@ internal static class ManifestWriter
                 NmsIouThreshold = 0.3f,
             },
             Embedders = embedders,
-            DefaultEmbedder = embedders.ContainsKey(Int8) ? Int8 : Fp32,
+            DefaultEmbedder = previous is not null && embedders.ContainsKey(previous.DefaultEmbedder) ? previous.DefaultEmbedder
+                : embedders.ContainsKey(Int8) ? Int8 : Fp32,
         };
         manifest.Save(folder);
         return ModelManifest.Load(folder);
