@@ -17,7 +17,7 @@ public sealed record RecoveryReport(string Problem, string SetAsidePath, int Rec
 /// </summary>
 internal static class DatabaseRecovery
 {
-    internal delegate (LiteDatabase Db, Stream Log) Opener(string dataPath, string logPath);
+    internal delegate OpenedDatabase Opener(string dataPath, string logPath);
 
     /// <summary>Null when the file opens and every document reads back; otherwise what is wrong.</summary>
     public static string? FindDamage(string path, string logPath, Opener open)
@@ -36,11 +36,8 @@ internal static class DatabaseRecovery
 
         try
         {
-            var (db, _) = open(path, logPath);
-            using (db)
-            {
-                ReadEverything(db);
-            }
+            using var opened = open(path, logPath);
+            ReadEverything(opened.Db);
 
             return null;
         }
@@ -92,35 +89,36 @@ internal static class DatabaseRecovery
     {
         var recovered = new Dictionary<string, Dictionary<BsonValue, BsonDocument>>(StringComparer.Ordinal);
         var partial = new List<string>();
+        List<string> names;
         try
         {
-            var (source, _) = open(salvage, salvageLog);
-            using (source)
-            {
-                foreach (var name in source.GetCollectionNames().ToList())
-                {
-                    var documents = new Dictionary<BsonValue, BsonDocument>();
-                    recovered[name] = documents;
-
-                    // A damaged page stops a scan where it lies; reading from both ends keeps what is on either side.
-                    var complete = TryScan(source, name, Query.Ascending, documents);
-                    if (!complete)
-                    {
-                        TryScan(source, name, Query.Descending, documents);
-                        partial.Add(name);
-                    }
-                }
-            }
+            using var opened = open(salvage, salvageLog);
+            names = opened.Db.GetCollectionNames().ToList();
         }
         catch (Exception e) when (e is not StorageException and not OutOfMemoryException)
         {
-            // Nothing more can be read (the header itself is gone); what was gathered so far still goes in.
+            // Not even the list of collections can be read (the header itself is gone): start empty.
+            names = [];
             partial.Add("(database header)");
         }
 
-        var (target, _) = open(path, logPath);
-        using (target)
+        foreach (var name in names)
         {
+            var documents = new Dictionary<BsonValue, BsonDocument>();
+            recovered[name] = documents;
+
+            // A damaged page stops a scan where it lies; reading from both ends keeps what is on either side.
+            // LiteDB shuts its engine down at the first damaged page, so every scan gets a fresh one.
+            if (!TryScan(salvage, salvageLog, open, name, Query.Ascending, documents))
+            {
+                TryScan(salvage, salvageLog, open, name, Query.Descending, documents);
+                partial.Add(name);
+            }
+        }
+
+        using (var opened = open(path, logPath))
+        {
+            var target = opened.Db;
             target.BeginTrans();
             foreach (var (name, documents) in recovered)
             {
@@ -138,11 +136,12 @@ internal static class DatabaseRecovery
         return (recovered.Values.Sum(d => d.Count), partial);
     }
 
-    private static bool TryScan(LiteDatabase source, string name, int order, Dictionary<BsonValue, BsonDocument> into)
+    private static bool TryScan(string salvage, string salvageLog, Opener open, string name, int order, Dictionary<BsonValue, BsonDocument> into)
     {
         try
         {
-            foreach (var document in source.GetCollection(name).Find(Query.All("_id", order)))
+            using var opened = open(salvage, salvageLog);
+            foreach (var document in opened.Db.GetCollection(name).Find(Query.All("_id", order)))
             {
                 into.TryAdd(document["_id"], document);
             }

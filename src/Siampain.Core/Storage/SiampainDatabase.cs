@@ -14,28 +14,27 @@ public sealed class SiampainDatabase : IDisposable
     internal const int PageSize = 8192;
 
     private readonly Lock _writeLock = new();
-    private readonly Func<string, Stream> _openStream;
+    private readonly Func<string, Stream> _openFile;
     private readonly ILogger _logger;
     private readonly int _checkpointPages;
     private readonly ITimer _checkpointTimer;
     private readonly List<Action> _afterCommit = [];
-    private volatile LiteDatabase? _db;
-    private Stream? _log;
+    private volatile OpenedDatabase? _open;
     private bool _inWrite;
 
     public SiampainDatabase(StorageOptions options, TimeProvider time, ILogger<SiampainDatabase>? logger = null)
-        : this(options, time, logger, path => new DurableFileStream(path))
+        : this(options, time, logger, path => new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0))
     {
     }
 
-    /// <param name="openStream">Opens the data and log files; tests pass a stream that fails like a full disk.</param>
-    internal SiampainDatabase(StorageOptions options, TimeProvider time, ILogger? logger, Func<string, Stream> openStream)
+    /// <param name="openFile">Opens the data and log files; tests pass a stream that fails like a full disk.</param>
+    internal SiampainDatabase(StorageOptions options, TimeProvider time, ILogger? logger, Func<string, Stream> openFile)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(time);
         Time = time;
         Path = System.IO.Path.GetFullPath(options.Path);
-        _openStream = openStream;
+        _openFile = openFile;
         _logger = logger ?? NullLogger.Instance;
         _checkpointPages = options.CheckpointPages;
         Mapper = CreateMapper();
@@ -55,7 +54,10 @@ public sealed class SiampainDatabase : IDisposable
 
     internal BsonMapper Mapper { get; }
 
-    private LiteDatabase Db => _db ?? throw new StorageException(Path, "is not open: an earlier write failed and it could not be reopened", null, false);
+    /// <summary>The data file's stream, for tests that count flushes.</summary>
+    internal DurableFileStream? DataStream => _open?.Data;
+
+    private LiteDatabase Db => _open?.Db ?? throw new StorageException(Path, "is not open: an earlier write failed and it could not be reopened", null, false);
 
     public static string LogPathOf(string path) =>
         System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path) ?? ".",
@@ -79,7 +81,7 @@ public sealed class SiampainDatabase : IDisposable
                 throw new InvalidOperationException("A database write is already running on this thread; nest the work instead.");
             }
 
-            var db = _db ?? Reopen();
+            var db = _open?.Db ?? Reopen();
             T result;
             _inWrite = true;
             try
@@ -98,6 +100,11 @@ public sealed class SiampainDatabase : IDisposable
                 TryRollback(db);
                 // 999 = LiteDB found its own file in an impossible state; other LiteExceptions (duplicate key, ...)
                 // belong to the caller and leave the engine usable.
+                if (StreamFailure() is { } failure)
+                {
+                    throw Failed(failure);
+                }
+
                 if (e is IOException or LiteException { ErrorCode: 999 })
                 {
                     throw Failed(e);
@@ -159,8 +166,8 @@ public sealed class SiampainDatabase : IDisposable
         _checkpointTimer.Dispose();
         lock (_writeLock)
         {
-            _db?.Dispose();
-            _db = null;
+            _open?.Dispose();
+            _open = null;
         }
     }
 
@@ -184,12 +191,30 @@ public sealed class SiampainDatabase : IDisposable
         {
             db.Checkpoint();
         }
-        catch (IOException e)
+        catch (IOException e) when (_open?.Log.Failure is null)
         {
-            // The data file could not grow, but the queue was drained before the copy began: the committed pages are
-            // in the log, and one more flush of the log makes them durable there.
+            // The data file could not take the pages, but the log writer had finished before the copy began: the
+            // committed pages are in the log, and one flush of it makes them durable there. The engine is reopened
+            // so that it forgets the failed data stream; the log is replayed at open.
             Log.CheckpointFailed(_logger, Path, e);
-            _log?.Flush();
+            _open?.Log.Flush();
+            CloseQuietly();
+            TryReopen();
+        }
+    }
+
+    private Exception? StreamFailure() => _open?.Log.Failure ?? _open?.Data.Failure;
+
+    private void TryReopen()
+    {
+        try
+        {
+            OpenOrRecover();
+        }
+        catch (Exception e) when (e is IOException or LiteException or StorageException)
+        {
+            // Write reopens on its next call; until then reads say the database is not open.
+            Log.WriteFailed(_logger, Path, e);
         }
     }
 
@@ -208,6 +233,7 @@ public sealed class SiampainDatabase : IDisposable
         // After an I/O error LiteDB closes its engine; reopening from the files brings back every committed
         // transaction and drops the one that failed.
         CloseQuietly();
+        TryReopen();
         var problem = diskFull
             ? "the disk is full: the last write was not saved (earlier records are safe); free space on this file system"
             : $"a write failed ({e.Message}); it was not saved, earlier records are safe";
@@ -224,15 +250,14 @@ public sealed class SiampainDatabase : IDisposable
     {
         try
         {
-            _db?.Dispose();
+            _open?.Dispose();
         }
         catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException)
         {
             // The engine already closed itself after the failure; what is on disk is what counts.
         }
 
-        _db = null;
-        _log = null;
+        _open = null;
     }
 
     private static void TryRollback(LiteDatabase db)
@@ -259,31 +284,29 @@ public sealed class SiampainDatabase : IDisposable
             throw new StorageException(directory, $"cannot create the database folder: {e.Message}", e, StorageException.IsDiskFullError(e));
         }
 
-        var problem = DatabaseRecovery.FindDamage(Path, LogPath, OpenLite);
+        var problem = DatabaseRecovery.FindDamage(Path, LogPath, (data, log) => OpenLite(data, log, dropWrites: true));
         RecoveryReport? report = null;
         if (problem is not null)
         {
-            report = DatabaseRecovery.Recover(Path, LogPath, problem, Time.GetUtcNow(), OpenLite);
+            report = DatabaseRecovery.Recover(Path, LogPath, problem, Time.GetUtcNow(), (data, log) => OpenLite(data, log));
             Log.Damaged(_logger, Path, problem, report.SetAsidePath);
             Log.Recovered(_logger, Path, report.RecoveredDocuments, report.PartialCollections.Count);
         }
 
-        var (db, log) = OpenLite(Path, LogPath);
-        _db = db;
-        _log = log;
+        _open = OpenLite(Path, LogPath);
         Log.Opened(_logger, Path);
         return report;
     }
 
     /// <summary>Opens a LiteDB engine on durable streams over the two files.</summary>
-    private (LiteDatabase Db, Stream Log) OpenLite(string dataPath, string logPath)
+    private OpenedDatabase OpenLite(string dataPath, string logPath, bool dropWrites = false)
     {
-        Stream? data = null;
-        Stream? log = null;
+        DurableFileStream? data = null;
+        DurableFileStream? log = null;
         try
         {
-            data = _openStream(dataPath);
-            log = _openStream(logPath);
+            data = new DurableFileStream(_openFile(dataPath), dropWrites);
+            log = new DurableFileStream(_openFile(logPath), dropWrites);
             var engine = new LiteEngine(new EngineSettings
             {
                 DataStream = data,
@@ -292,7 +315,7 @@ public sealed class SiampainDatabase : IDisposable
                 TempStream = new MemoryStream(),
             });
             engine.Pragma("CHECKPOINT", _checkpointPages);
-            return (new LiteDatabase(engine, Mapper, disposeOnClose: true), log);
+            return new OpenedDatabase(new LiteDatabase(engine, Mapper, disposeOnClose: true), data, log);
         }
         catch (Exception e)
         {
@@ -317,5 +340,28 @@ public sealed class SiampainDatabase : IDisposable
             (DateOnly d) => new BsonValue(d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)),
             b => DateOnly.ParseExact(b.AsString, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
         return mapper;
+    }
+}
+
+/// <summary>A LiteDB database and its two streams, which LiteDB never closes itself when it is given streams.</summary>
+internal sealed class OpenedDatabase(LiteDatabase db, DurableFileStream data, DurableFileStream log) : IDisposable
+{
+    public LiteDatabase Db => db;
+
+    public DurableFileStream Data => data;
+
+    public DurableFileStream Log => log;
+
+    public void Dispose()
+    {
+        try
+        {
+            db.Dispose();
+        }
+        finally
+        {
+            data.Dispose();
+            log.Dispose();
+        }
     }
 }
