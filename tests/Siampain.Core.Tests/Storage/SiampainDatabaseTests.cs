@@ -120,7 +120,7 @@ public sealed class SiampainDatabaseTests : IDisposable
         var report = Assert.IsType<RecoveryReport>(recovered.Recovery);
         Assert.Contains("unreadable", report.Problem, StringComparison.Ordinal);
         Assert.Equal(damaged, File.ReadAllBytes(report.SetAsidePath));
-        Assert.StartsWith(_temp.Path + ".damaged-20261123T080000Z", report.SetAsidePath, StringComparison.Ordinal);
+        Assert.StartsWith(_temp.Path + ".damaged-20261123T060000Z", report.SetAsidePath, StringComparison.Ordinal);
         var items = recovered.Collection<Item>("items").Count();
         Assert.InRange(items, 1, 399);
         Assert.Equal(items + 1, report.RecoveredDocuments);

@@ -11,7 +11,7 @@ internal sealed class TempDatabase : IDisposable
     public TempDatabase()
     {
         Folder = Directory.CreateTempSubdirectory("siampain-db-").FullName;
-        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 6, 0, 0, TimeSpan.Zero));
         Time.SetLocalTimeZone(TimeZoneInfo.Utc);
     }
 
