@@ -37,22 +37,20 @@ public static class CourseFile
     public static IReadOnlyList<Course> Load(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string text;
+        Func<string, string, IReadOnlyList<Course>> parse = Path.GetExtension(path).ToUpperInvariant() switch
+        {
+            ".JSON" => ParseJson,
+            ".CSV" => ParseCsv,
+            _ => throw new CourseFileException($"{path}: unknown course file type; use .json or .csv"),
+        };
         try
         {
-            text = File.ReadAllText(path);
+            return parse(File.ReadAllText(path), path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CourseFileException($"{path}: cannot read the file: {e.Message}", e);
         }
-
-        return Path.GetExtension(path).ToUpperInvariant() switch
-        {
-            ".JSON" => ParseJson(text, path),
-            ".CSV" => ParseCsv(text, path),
-            _ => throw new CourseFileException($"{path}: unknown course file type; use .json or .csv"),
-        };
     }
 
     public static IReadOnlyList<Course> ParseJson(string json, string source)
