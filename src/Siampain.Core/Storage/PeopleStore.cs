@@ -97,6 +97,28 @@ public sealed class PeopleStore
         });
     }
 
+    /// <summary>Adds or renames people and replaces their templates of <paramref name="modelId"/>, all in one transaction.</summary>
+    public void Import(IReadOnlyList<(string Id, string Name, List<FaceTemplate> Templates)> people, string modelId)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        _db.Write(() =>
+        {
+            foreach (var (id, name, templates) in people)
+            {
+                var person = People.FindById(id) ?? new Person { Id = id, Created = _db.Time.GetUtcNow() };
+                person.Name = name.Trim();
+                People.Upsert(person);
+                Templates.DeleteMany(t => t.PersonId == id && t.ModelId == modelId);
+                foreach (var template in templates)
+                {
+                    template.PersonId = id;
+                    template.Id = ObjectId.NewObjectId();
+                    Templates.Insert(template);
+                }
+            }
+        });
+    }
+
     public int CountTemplates(string personId) => Templates.Count(t => t.PersonId == personId);
 
     /// <summary>All templates, optionally of one embedding model only.</summary>
