@@ -1,4 +1,16 @@
 using System.CommandLine;
+using Siampain.Cli;
+using Spectre.Console;
 
-var root = new RootCommand("Siampain: face-recognition attendance terminal");
+// Tables printed to a pipe or the journal would otherwise be cut to 80 columns.
+if (Console.IsOutputRedirected)
+{
+    AnsiConsole.Profile.Width = 160;
+}
+
+var root = new RootCommand("Siampain: face-recognition attendance terminal")
+{
+    DemoCommand.Create(),
+    EvalCommand.Create(),
+};
 return await root.Parse(args).InvokeAsync();

@@ -19,7 +19,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private readonly Vector2[] _anchors = BlazeFaceAnchors.Create();
     private readonly int _size;
     private readonly float[] _input;
-    private readonly OrtValue _inputValue;
+    private readonly OrtValue[] _inputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly float[][] _outputs;
@@ -39,7 +39,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         OnnxModel.RequireInput(_session, path, _manifest.Input, _size, _size, 3);
 
         _input = new float[_size * _size * 3];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(_input, [1, _size, _size, 3]);
+        _inputValues = [OrtValue.CreateTensorValueFromMemory(_input, [1, _size, _size, 3])];
         _inputNames = [_manifest.Input];
 
         // The outputs are told apart by shape, not by name: converters rename them freely.
@@ -83,31 +83,53 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         _rawScoreThreshold = MathF.Log(threshold / (1 - threshold));
     }
 
+    public int InputSize => _size;
+
+    /// <summary>Detects in the whole image, letterboxed: the door camera's case, where faces fill much of the frame.</summary>
     public void Detect(RgbImage image, List<DetectedFace> faces)
     {
         ArgumentNullException.ThrowIfNull(image);
+        Detect(image, SquareWindow.Letterbox(image.Width, image.Height), faces);
+    }
+
+    /// <summary>Detects in one square window of the image; coordinates come back in image pixels.</summary>
+    public void Detect(RgbImage image, SquareWindow window, List<DetectedFace> faces)
+    {
         ArgumentNullException.ThrowIfNull(faces);
         lock (_lock)
         {
-            var side = Math.Max(image.Width, image.Height);
-            var padX = (side - image.Width) / 2f;
-            var padY = (side - image.Height) / 2f;
-            Resampler.LetterboxInto(image, _input, _size, padX, padY, side, _manifest.Normalization);
-            _session.Run(_runOptions, _inputNames, [_inputValue], _outputNames, _outputValues);
-
-            _candidates.Clear();
-            var anchorOffset = 0;
-            for (var layer = 0; layer < 2; layer++)
-            {
-                Decode(_outputs[layer], _outputs[2 + layer], anchorOffset, side, padX, padY);
-                anchorOffset += _outputs[layer].Length;
-            }
-
+            DetectCandidates(image, window);
             WeightedNms.Merge(_candidates, _manifest.NmsIouThreshold, faces);
         }
     }
 
-    private void Decode(float[] scores, float[] regressors, int anchorOffset, int side, float padX, float padY)
+    /// <summary>Adds the raw (unmerged) detections of one window to <paramref name="candidates"/>.</summary>
+    internal void AddCandidates(RgbImage image, SquareWindow window, List<DetectedFace> candidates)
+    {
+        lock (_lock)
+        {
+            DetectCandidates(image, window);
+            candidates.AddRange(_candidates);
+        }
+    }
+
+    internal float NmsIouThreshold => _manifest.NmsIouThreshold;
+
+    private void DetectCandidates(RgbImage image, SquareWindow window)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        Resampler.SquareInto(image, window, _input, _size, _manifest.Normalization);
+        _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
+        _candidates.Clear();
+        var anchorOffset = 0;
+        for (var layer = 0; layer < 2; layer++)
+        {
+            Decode(_outputs[layer], _outputs[2 + layer], anchorOffset, window);
+            anchorOffset += _outputs[layer].Length;
+        }
+    }
+
+    private void Decode(float[] scores, float[] regressors, int anchorOffset, SquareWindow window)
     {
         var pixel = 1f / _size;
         for (var i = 0; i < scores.Length; i++)
@@ -126,21 +148,20 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
             var keypoints = default(FaceKeypoints);
             for (var k = 0; k < FaceKeypoints.Count; k++)
             {
-                keypoints[k] = ToSource(anchor + (new Vector2(r[4 + (2 * k)], r[5 + (2 * k)]) * pixel), side, padX, padY);
+                keypoints[k] = ToSource(anchor + (new Vector2(r[4 + (2 * k)], r[5 + (2 * k)]) * pixel), window);
             }
 
-            var topLeft = ToSource(centre - (size / 2), side, padX, padY);
-            _candidates.Add(new DetectedFace(new FaceBox(topLeft.X, topLeft.Y, size.X * side, size.Y * side), score, keypoints));
+            var topLeft = ToSource(centre - (size / 2), window);
+            _candidates.Add(new DetectedFace(new FaceBox(topLeft.X, topLeft.Y, size.X * window.Side, size.Y * window.Side), score, keypoints));
         }
     }
 
-    private static Vector2 ToSource(Vector2 normalised, int side, float padX, float padY) =>
-        new((normalised.X * side) - padX, (normalised.Y * side) - padY);
+    private static Vector2 ToSource(Vector2 normalised, SquareWindow window) =>
+        new(window.X + (normalised.X * window.Side), window.Y + (normalised.Y * window.Side));
 
     public void Dispose()
     {
-        _inputValue.Dispose();
-        foreach (var value in _outputValues)
+        foreach (var value in _inputValues.Concat(_outputValues))
         {
             value.Dispose();
         }

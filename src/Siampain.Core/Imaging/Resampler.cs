@@ -6,14 +6,14 @@ namespace Siampain.Imaging;
 public static class Resampler
 {
     /// <summary>
-    /// Fills <paramref name="tensor"/> (size x size x 3) with the image placed in a square of side
-    /// <paramref name="side"/> at offset (padX, padY); the padding is black.
+    /// Fills <paramref name="tensor"/> (size x size x 3) with the square <paramref name="window"/> of the image
+    /// resampled to size x size; parts of the window outside the image are black.
     /// </summary>
-    public static void LetterboxInto(RgbImage image, Span<float> tensor, int size, float padX, float padY, int side, PixelNormalization normalization)
+    public static void SquareInto(RgbImage image, SquareWindow window, Span<float> tensor, int size, PixelNormalization normalization)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(normalization);
-        var scale = (float)side / size;
+        var scale = window.Side / size;
         var inverseStd = 1f / normalization.Std;
         var black = -normalization.Mean * inverseStd;
 
@@ -32,10 +32,10 @@ public static class Resampler
                 var inside = false;
                 for (var ty = 0; ty < taps; ty++)
                 {
-                    var sy = (oy * scale) + ((ty + 0.5f) * tapStep) - 0.5f - padY;
+                    var sy = window.Y + (oy * scale) + ((ty + 0.5f) * tapStep) - 0.5f;
                     for (var tx = 0; tx < taps; tx++)
                     {
-                        var sx = (ox * scale) + ((tx + 0.5f) * tapStep) - 0.5f - padX;
+                        var sx = window.X + (ox * scale) + ((tx + 0.5f) * tapStep) - 0.5f;
                         inside |= SampleAccumulate(image, sx, sy, tapWeight, rgb);
                     }
                 }
@@ -59,7 +59,7 @@ public static class Resampler
     /// Adds weight * bilinear(image at sx, sy) to rgb. Pixels outside the image count as black.
     /// Returns whether any part of the tap fell inside the image.
     /// </summary>
-    internal static bool SampleAccumulate(RgbImage image, float sx, float sy, float weight, Span<float> rgb)
+    public static bool SampleAccumulate(RgbImage image, float sx, float sy, float weight, Span<float> rgb)
     {
         if (sx <= -1 || sy <= -1 || sx >= image.Width || sy >= image.Height)
         {

@@ -102,8 +102,14 @@ public sealed record EmbedderManifest : ModelFile
     /// <summary>Where eyes, nose and mouth corners land in the aligned crop (x0, y0, x1, y1, ...), in crop pixels.</summary>
     public required float[] AlignmentTemplate { get; init; }
 
-    /// <summary>Cosine similarity above which two faces are the same person; chosen on LFW by `siampain eval lfw`.</summary>
+    /// <summary>Cosine similarity above which two faces are the same person (best LFW accuracy); set by `siampain eval lfw --write-manifest`.</summary>
     public float VerificationThreshold { get; init; }
+
+    /// <summary>
+    /// Cosine a gallery match must reach at the door: LFW's threshold at a false-accept rate of 1e-3, stricter than
+    /// the best-accuracy one because letting a stranger check in for someone is the costly error.
+    /// </summary>
+    public float IdentificationThreshold { get; init; }
 
     /// <summary>The verification head: P(same) = sigmoid(Slope * cosine + Intercept), fitted with BCE + L2.</summary>
     public VerificationHeadParameters? Head { get; init; }

@@ -30,6 +30,9 @@ public static class OnnxModel
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+
+            // ORT warns about unused initializers of converted models at every start: noise in the journal.
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try

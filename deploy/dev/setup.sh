@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what a development or CI machine needs (Debian 12): the MQTT broker and ffmpeg used by the tests
+# and the demo, then restores NuGet packages and warms the model-package cache. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+command -v mosquitto >/dev/null 2>&1 || [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
+command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+command -v dotnet >/dev/null 2>&1 || { echo "setup: the .NET 10 SDK is required (dotnet not on PATH)" >&2; exit 1; }
+dotnet restore Siampain.sln --verbosity quiet

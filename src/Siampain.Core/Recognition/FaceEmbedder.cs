@@ -1,0 +1,158 @@
+using System.Numerics.Tensors;
+using Microsoft.ML.OnnxRuntime;
+using Siampain.Alignment;
+using Siampain.Detection;
+using Siampain.Imaging;
+using Siampain.Models;
+
+namespace Siampain.Recognition;
+
+/// <summary>
+/// The twin branch of the Siamese network: aligned face -> L2-normalised embedding. Faces are aligned straight
+/// into a pooled input tensor and run in batches; input and output OrtValues are created once per batch size,
+/// so embedding a frame allocates nothing.
+/// </summary>
+public sealed class FaceEmbedder : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly EmbedderManifest _manifest;
+    private readonly FaceAligner _aligner;
+    private readonly int _faceFloats;
+    private readonly float[] _input;
+    private readonly float[] _output;
+    private readonly OrtValue[][] _inputValues;
+    private readonly OrtValue[][] _outputValues;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly RunOptions _runOptions = new();
+    private readonly Lock _lock = new();
+
+    public FaceEmbedder(ModelManifest manifest, string? variant = null, int threads = 1, int maxBatch = 4)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
+        Variant = variant ?? manifest.DefaultEmbedder;
+        _manifest = manifest.Embedder(Variant);
+        var path = manifest.PathOf(_manifest);
+        _session = OnnxModel.Open(path, threads);
+        OnnxModel.RequireInput(_session, path, _manifest.Input, _manifest.Size, _manifest.Size, 3);
+        if (!_session.OutputMetadata.TryGetValue(_manifest.Output, out var output) || output.Dimensions[^1] != _manifest.Dimensions)
+        {
+            throw new ModelException(path, $"has no output '{_manifest.Output}' of {_manifest.Dimensions} values per face");
+        }
+
+        _aligner = new FaceAligner(_manifest);
+        MaxBatch = maxBatch;
+        _faceFloats = _manifest.Size * _manifest.Size * 3;
+        _input = new float[maxBatch * _faceFloats];
+        _output = new float[maxBatch * _manifest.Dimensions];
+        _inputValues = new OrtValue[maxBatch][];
+        _outputValues = new OrtValue[maxBatch][];
+        for (var n = 1; n <= maxBatch; n++)
+        {
+            _inputValues[n - 1] = [OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, n * _faceFloats), [n, _manifest.Size, _manifest.Size, 3])];
+            _outputValues[n - 1] = [OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, n * _manifest.Dimensions), [n, _manifest.Dimensions])];
+        }
+
+        _inputNames = [_manifest.Input];
+        _outputNames = [_manifest.Output];
+        ModelId = $"{Path.GetFileNameWithoutExtension(_manifest.File)}@{_manifest.Sha256[..12]}";
+    }
+
+    /// <summary>Which manifest entry this is ("fp32", "int8", ...).</summary>
+    public string Variant { get; }
+
+    /// <summary>Identifies the weights; templates made by another model must not be matched against this one.</summary>
+    public string ModelId { get; }
+
+    public int Dimensions => _manifest.Dimensions;
+
+    public int MaxBatch { get; }
+
+    public FaceAligner Aligner => _aligner;
+
+    public EmbedderManifest Manifest => _manifest;
+
+    /// <summary>Embeds each face of <paramref name="image"/>; row i of <paramref name="embeddings"/> gets face i.</summary>
+    public void Embed(RgbImage image, ReadOnlySpan<DetectedFace> faces, Span<float> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        RequireRoom(faces.Length, embeddings);
+        lock (_lock)
+        {
+            for (var start = 0; start < faces.Length; start += MaxBatch)
+            {
+                var count = Math.Min(MaxBatch, faces.Length - start);
+                for (var i = 0; i < count; i++)
+                {
+                    _aligner.AlignInto(image, faces[start + i], _input.AsSpan(i * _faceFloats, _faceFloats));
+                }
+
+                RunBatch(count, embeddings.Slice(start * Dimensions, count * Dimensions));
+            }
+        }
+    }
+
+    /// <summary>Embeds crops that are already aligned (size x size), such as reference fixtures.</summary>
+    public void EmbedAligned(IReadOnlyList<RgbImage> crops, Span<float> embeddings)
+    {
+        ArgumentNullException.ThrowIfNull(crops);
+        RequireRoom(crops.Count, embeddings);
+        var normalization = _manifest.Normalization;
+        lock (_lock)
+        {
+            for (var start = 0; start < crops.Count; start += MaxBatch)
+            {
+                var count = Math.Min(MaxBatch, crops.Count - start);
+                for (var i = 0; i < count; i++)
+                {
+                    var crop = crops[start + i];
+                    if (crop.Width != _manifest.Size || crop.Height != _manifest.Size)
+                    {
+                        throw new ArgumentException($"Crop {start + i} is {crop.Width}x{crop.Height}; the model takes {_manifest.Size}x{_manifest.Size}.", nameof(crops));
+                    }
+
+                    var target = _input.AsSpan(i * _faceFloats, _faceFloats);
+                    var source = crop.Pixels.AsSpan(0, _faceFloats);
+                    for (var k = 0; k < target.Length; k++)
+                    {
+                        target[k] = (source[k] - normalization.Mean) / normalization.Std;
+                    }
+                }
+
+                RunBatch(count, embeddings.Slice(start * Dimensions, count * Dimensions));
+            }
+        }
+    }
+
+    private void RunBatch(int count, Span<float> destination)
+    {
+        _session.Run(_runOptions, _inputNames, _inputValues[count - 1], _outputNames, _outputValues[count - 1]);
+        for (var i = 0; i < count; i++)
+        {
+            var raw = _output.AsSpan(i * Dimensions, Dimensions);
+            var target = destination.Slice(i * Dimensions, Dimensions);
+            var norm = TensorPrimitives.Norm(raw);
+            TensorPrimitives.Divide(raw, norm > 0 ? norm : 1f, target);
+        }
+    }
+
+    private void RequireRoom(int faces, Span<float> embeddings)
+    {
+        if (embeddings.Length < faces * Dimensions)
+        {
+            throw new ArgumentException($"{faces} faces need {faces * Dimensions} floats of embeddings, got {embeddings.Length}.", nameof(embeddings));
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var value in _inputValues.Concat(_outputValues).SelectMany(v => v))
+        {
+            value.Dispose();
+        }
+
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,25 @@
+using Siampain.Models;
+using Siampain.ModelTools.Onnx;
+using Siampain.ModelTools.TfLite;
+
+namespace Siampain.ModelTools.Commands;
+
+/// <summary>Runs a command body and turns the expected failures (bad files, fetch problems) into one clear line.</summary>
+internal static class ToolAction
+{
+    public static int Run(Action body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        try
+        {
+            body();
+            return 0;
+        }
+        catch (Exception e) when (e is TfLiteFormatException or OnnxFormatException or ModelException
+                                      or InvalidDataException or InvalidOperationException or IOException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+    }
+}

@@ -1,0 +1,163 @@
+using System.CommandLine;
+using Siampain.Evaluation;
+using Siampain.Masking;
+using Siampain.Models;
+using Siampain.Recognition;
+using Spectre.Console;
+
+namespace Siampain.Cli;
+
+/// <summary>`siampain eval`: accuracy on public benchmarks, with the data folder given as an argument.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var eval = new Command("eval", "Measure recognition accuracy on public face data sets");
+        eval.Subcommands.Add(Verification("lfw", "LFW official 6,000 pairs, 10-fold: accuracy, TAR at FAR 1e-3/1e-2, ROC (JSON + PNG)", masked: false));
+        eval.Subcommands.Add(Verification("masked-lfw", "The same pairs with a synthetic mask painted on the second image of each pair", masked: true));
+        eval.Subcommands.Add(Identification());
+        return eval;
+    }
+
+    private static readonly Option<DirectoryInfo> Out = new("--out")
+    {
+        Description = "Folder for the JSON reports and plots",
+        DefaultValueFactory = _ => new DirectoryInfo("eval-results"),
+    };
+
+    private static readonly Option<DirectoryInfo?> Masks = new("--masks")
+    {
+        Description = "Folder of mask templates (masks.cfg + templates/*.png)",
+    };
+
+    private static Command Verification(string name, string description, bool masked)
+    {
+        var data = new Argument<DirectoryInfo>("lfw-folder") { Description = "LFW folder holding pairs.txt and one folder per person" };
+        var embedders = new Option<string[]>("--embedders")
+        {
+            Description = "Embedder variants to evaluate, one report each",
+            DefaultValueFactory = _ => ["fp32", "int8"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var writeHead = new Option<bool>("--write-manifest") { Description = "Store the verification threshold and the fitted head in the manifest (clean LFW only)" };
+        var command = new Command(name, description) { data, embedders, Out, CommonOptions.Models, CommonOptions.Threads };
+        if (masked)
+        {
+            command.Options.Add(Masks);
+        }
+        else
+        {
+            command.Options.Add(writeHead);
+        }
+
+        command.SetAction(result =>
+        {
+            var manifest = CommonOptions.LoadManifest(result);
+            var masks = masked ? LoadMasks(result) : null;
+            var reports = new List<VerificationReport>();
+            foreach (var variant in result.GetValue(embedders)!)
+            {
+                using var analyzer = new FaceAnalyzer(manifest, variant, result.GetValue(CommonOptions.Threads));
+                var examples = 0;
+                var examplesFolder = Path.Combine(result.GetValue(Out)!.FullName, "masked-examples");
+                void SaveExample(string image, Imaging.RgbImage pixels)
+                {
+                    // A dozen masked photos beside the report, so a reader can see what "masked" meant.
+                    if (examples++ < 12)
+                    {
+                        Directory.CreateDirectory(examplesFolder);
+                        Imaging.ImageFile.SaveJpeg(pixels, Path.Combine(examplesFolder, Path.GetFileName(image)));
+                    }
+                }
+
+                var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, progress, masks is null ? null : SaveExample));
+                reports.Add(report);
+                ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{name}-{variant}.json"));
+                if (!masked && result.GetValue(writeHead))
+                {
+                    manifest = StoreOperatingPoint(manifest, variant, report);
+                }
+            }
+
+            var outFolder = result.GetValue(Out)!.FullName;
+            ReportWriter.WriteRocPlot(reports, Path.Combine(outFolder, $"{name}-roc.png"));
+            PrintVerification(reports);
+            AnsiConsole.MarkupLine($"Reports and ROC plot written to [bold]{Markup.Escape(outFolder)}[/]");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Identification()
+    {
+        var data = new Argument<DirectoryInfo>("folder") { Description = "Identity-per-folder data set (ORL, LFW, ...) or Yale's flat layout" };
+        var galleryPerPerson = new Option<int>("--gallery-per-person") { Description = "Photos enrolled per known person", DefaultValueFactory = _ => 1 };
+        var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
+        var command = new Command("identify", "1:N identification: rank-1, and open-set rate at 1% false alarms with 20% of identities held out as strangers")
+        {
+            data, galleryPerPerson, splits, Masks, CommonOptions.Embedder, Out, CommonOptions.Models, CommonOptions.Threads,
+        };
+        command.SetAction(result =>
+        {
+            var folder = result.GetValue(data)!;
+            var masks = result.GetValue(Masks) is null ? null : LoadMasks(result);
+            using var analyzer = new FaceAnalyzer(CommonOptions.LoadManifest(result), result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+            var protocol = masks is null ? $"identify-{folder.Name}" : $"identify-{folder.Name}-masked-probes";
+            var report = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress));
+            ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
+            var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "detector misses");
+            table.AddRow(report.Protocol, report.Model, $"{report.KnownIdentities}/{report.StrangerIdentities}", $"{report.Rank1 * 100:F2}%", $"{report.OpenSetRateAt1PercentFalseAlarm * 100:F2}%", $"{report.Images - report.Detected} of {report.Images}");
+            AnsiConsole.Write(table);
+            return 0;
+        });
+        return command;
+    }
+
+    private static IReadOnlyList<MaskTemplate> LoadMasks(ParseResult result)
+    {
+        var folder = result.GetValue(Masks) ?? throw new ArgumentException("--masks is required: the folder holding masks.cfg and templates/");
+        return MaskTemplate.LoadFolder(folder.FullName);
+    }
+
+    private static T WithProgress<T>(string label, Func<IProgress<(int Done, int Total)>, T> work)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            return work(new Progress<(int Done, int Total)>(_ => { }));
+        }
+
+        return AnsiConsole.Progress().Start(context =>
+        {
+            var task = context.AddTask(label);
+            return work(new SynchronousProgress<(int Done, int Total)>(p =>
+            {
+                task.MaxValue = p.Total;
+                task.Value = p.Done;
+            }));
+        });
+    }
+
+    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report)
+    {
+        var embedder = manifest.Embedder(variant) with
+        {
+            VerificationThreshold = (float)Math.Round(report.FoldThresholds.Average(), 4),
+            IdentificationThreshold = (float)Math.Round(report.TarAtFar1e3.Threshold, 4),
+            Head = report.Head.FittedOnAllFolds,
+        };
+        var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
+        updated.Save(manifest.Folder);
+        return updated;
+    }
+
+    private static void PrintVerification(IEnumerable<VerificationReport> reports)
+    {
+        var table = new Table().AddColumns("protocol", "model", "accuracy (10-fold)", "TAR@FAR1e-3", "TAR@FAR1e-2", "AUC", "head acc (held out)", "detector misses");
+        foreach (var r in reports)
+        {
+            table.AddRow(r.Protocol, r.Model.Split('@')[0], $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images}");
+        }
+
+        AnsiConsole.Write(table);
+    }
+}

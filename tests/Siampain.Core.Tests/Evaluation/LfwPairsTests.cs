@@ -1,0 +1,37 @@
+using Siampain.Evaluation;
+
+namespace Siampain.Tests.Evaluation;
+
+public sealed class LfwPairsTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("siampain-lfw-").FullName;
+
+    [Fact]
+    public void Reads_matched_then_mismatched_pairs_per_fold()
+    {
+        File.WriteAllLines(Path.Combine(_folder, "pairs.txt"),
+        [
+            "2\t1", "Ann\t1\t2", "Ann\t1\tBob\t3", "Cid\t2\t4", "Bob\t1\tCid\t1",
+        ]);
+
+        var pairs = LfwPairs.Load(_folder);
+
+        Assert.Equal(4, pairs.Count);
+        Assert.Equal(new LfwPair(Path.Combine("Ann", "Ann_0001.jpg"), Path.Combine("Ann", "Ann_0002.jpg"), true, 0), pairs[0]);
+        Assert.Equal(new LfwPair(Path.Combine("Ann", "Ann_0001.jpg"), Path.Combine("Bob", "Bob_0003.jpg"), false, 0), pairs[1]);
+        Assert.Equal(1, pairs[3].Fold);
+    }
+
+    [Fact]
+    public void A_missing_or_inconsistent_pairs_file_is_a_clear_error()
+    {
+        var missing = Assert.Throws<FileNotFoundException>(() => LfwPairs.Load(_folder));
+        Assert.Contains("pairs.txt", missing.Message);
+
+        File.WriteAllLines(Path.Combine(_folder, "pairs.txt"), ["10\t300", "Ann\t1\t2"]);
+        var inconsistent = Assert.Throws<InvalidDataException>(() => LfwPairs.Load(_folder));
+        Assert.Contains("10 folds", inconsistent.Message);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
