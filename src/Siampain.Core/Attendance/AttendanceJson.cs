@@ -2,36 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Siampain.Attendance;
 
-/// <summary>The payload of one attendance event on "{prefix}/{device}/attendance" (documented in docs/attendance.md).</summary>
-public sealed record AttendanceEventPayload(
-    string Type,
-    string EventId,
-    long Seq,
-    DateTimeOffset Time,
-    string DeviceId,
-    string Course,
-    string Session,
-    string? PersonId,
-    string? PersonName,
-    AttendanceStatus Status,
-    double? Confidence);
-
-/// <summary>The payload sent when a session ends, on "{prefix}/{device}/session".</summary>
-public sealed record SessionSummaryPayload(
-    string Type,
-    string EventId,
-    long Seq,
-    DateTimeOffset Time,
-    string DeviceId,
-    string Course,
-    string CourseName,
-    string Session,
-    DateTimeOffset Start,
-    DateTimeOffset End,
-    int RosterSize,
-    SessionCounts Counts);
-
-/// <summary>Final counts of a session; each roster member is in exactly one of present, late, left_early, absent.</summary>
+/// <summary>
+/// Counts of a session. Present counts everyone on the roster who checked in (on time or late, including those who
+/// later left early); Late, LeftEarly and Returned are subsets of it; Absent is the rest of the roster.
+/// </summary>
 public sealed record SessionCounts(int Present, int Late, int LeftEarly, int Absent, int Returned, int NotOnRoster, int Unknown);
 
 /// <summary>A course file as written by hand: all values are strings so a mistake can be named precisely.</summary>
@@ -66,11 +40,8 @@ internal sealed class SlotDto
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = false,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
     AllowTrailingCommas = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
-[JsonSerializable(typeof(AttendanceEventPayload))]
-[JsonSerializable(typeof(SessionSummaryPayload))]
 [JsonSerializable(typeof(CourseFileDto))]
 internal sealed partial class AttendanceJsonContext : JsonSerializerContext;

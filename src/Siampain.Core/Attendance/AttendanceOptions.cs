@@ -7,21 +7,9 @@ namespace Siampain.Attendance;
 public sealed class AttendanceOptions
 {
     public const string SectionName = "Attendance";
-    public const string DefaultDeviceId = "siampain";
-    public const string DefaultTopicPrefix = "siampain";
     public const int DefaultMinimumGapSeconds = 60;
     public const int DefaultUnknownGapSeconds = 60;
     public const int DefaultOpenBeforeMinutes = 15;
-
-    /// <summary>This terminal's id in events and topics.</summary>
-    [Required]
-    [RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Attendance:DeviceId must be 1-64 letters, digits, '_' or '-' (it is part of MQTT topics).")]
-    public string DeviceId { get; set; } = DefaultDeviceId;
-
-    /// <summary>Topics are "{TopicPrefix}/{DeviceId}/attendance" and "{TopicPrefix}/{DeviceId}/session".</summary>
-    [Required]
-    [RegularExpression("^[^#+]{1,128}$", ErrorMessage = "Attendance:TopicPrefix must not be empty or contain the MQTT wildcards '#' or '+'.")]
-    public string TopicPrefix { get; set; } = DefaultTopicPrefix;
 
     /// <summary>The room or door this terminal watches; empty runs every course slot.</summary>
     public string Room { get; set; } = "";
@@ -38,9 +26,6 @@ public sealed class AttendanceOptions
     [Range(0, 120)]
     public int OpenBeforeMinutes { get; set; } = DefaultOpenBeforeMinutes;
 
-    public string AttendanceTopic => $"{TopicPrefix}/{DeviceId}/attendance";
-
-    public string SessionTopic => $"{TopicPrefix}/{DeviceId}/session";
 }
 
 [OptionsValidator]

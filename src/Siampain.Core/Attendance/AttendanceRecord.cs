@@ -1,26 +1,18 @@
-using System.Text.Json.Serialization;
 using LiteDB;
+using Siampain.Messaging;
 
 namespace Siampain.Attendance;
 
-[JsonConverter(typeof(JsonStringEnumConverter<AttendanceStatus>))]
+/// <summary>A state change of one person in one session; the wire names are in <see cref="AttendanceStatuses"/>.</summary>
 public enum AttendanceStatus
 {
-    [JsonStringEnumMemberName("present")]
     Present,
-    [JsonStringEnumMemberName("late")]
     Late,
-    [JsonStringEnumMemberName("exit")]
     Exit,
-    [JsonStringEnumMemberName("returned")]
     Returned,
-    [JsonStringEnumMemberName("left_early")]
     LeftEarly,
-    [JsonStringEnumMemberName("absent")]
     Absent,
-    [JsonStringEnumMemberName("unknown")]
     Unknown,
-    [JsonStringEnumMemberName("not_on_roster")]
     NotOnRoster,
 }
 
@@ -57,17 +49,17 @@ public sealed class AttendanceRecord
 
 public static class AttendanceStatusNames
 {
-    /// <summary>The wire and table name of a status (snake_case, as in the MQTT payloads).</summary>
+    /// <summary>The wire and table name of a status, as in the MQTT payloads.</summary>
     public static string ToWire(this AttendanceStatus status) => status switch
     {
-        AttendanceStatus.Present => "present",
-        AttendanceStatus.Late => "late",
-        AttendanceStatus.Exit => "exit",
-        AttendanceStatus.Returned => "returned",
-        AttendanceStatus.LeftEarly => "left_early",
-        AttendanceStatus.Absent => "absent",
-        AttendanceStatus.Unknown => "unknown",
-        AttendanceStatus.NotOnRoster => "not_on_roster",
+        AttendanceStatus.Present => AttendanceStatuses.Present,
+        AttendanceStatus.Late => AttendanceStatuses.Late,
+        AttendanceStatus.Exit => AttendanceStatuses.Exit,
+        AttendanceStatus.Returned => AttendanceStatuses.Returned,
+        AttendanceStatus.LeftEarly => AttendanceStatuses.LeftEarly,
+        AttendanceStatus.Absent => AttendanceStatuses.Absent,
+        AttendanceStatus.Unknown => AttendanceStatuses.Unknown,
+        AttendanceStatus.NotOnRoster => AttendanceStatuses.NotOnRoster,
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 }

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Siampain.Messaging;
 using Siampain.Storage;
 
 namespace Siampain.Attendance;
@@ -19,18 +19,22 @@ public sealed class AttendanceRecorder
     private readonly LiteOutbox _outbox;
     private readonly PeopleStore _people;
     private readonly AttendanceOptions _options;
+    private readonly MqttTopics _topics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    public AttendanceRecorder(AttendanceStore store, LiteOutbox outbox, PeopleStore people, AttendanceOptions options, TimeProvider time,
-        ILogger<AttendanceRecorder>? logger = null)
+    /// <param name="topics">Where events go and the device id they carry (the messaging side owns the layout).</param>
+    public AttendanceRecorder(AttendanceStore store, LiteOutbox outbox, PeopleStore people, AttendanceOptions options, MqttTopics topics,
+        TimeProvider time, ILogger<AttendanceRecorder>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(outbox);
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(topics);
         ArgumentNullException.ThrowIfNull(time);
         _store = store;
+        _topics = topics;
         _outbox = outbox;
         _people = people;
         _options = options;
@@ -233,14 +237,22 @@ public sealed class AttendanceRecorder
                         Time = decision.Time.ToUniversalTime(),
                         Confidence = decision.Confidence,
                     };
-                    _outbox.Enqueue(_options.AttendanceTopic, envelope =>
+                    _outbox.Enqueue(_topics.Events, envelope =>
                     {
                         record.Sequence = envelope.Sequence;
                         record.EventId = envelope.EventId;
-                        return JsonSerializer.SerializeToUtf8Bytes(
-                            new AttendanceEventPayload("attendance", envelope.EventId, envelope.Sequence, record.Time, _options.DeviceId,
-                                session.CourseId, session.Id, record.PersonId, record.PersonName, record.Status, record.Confidence),
-                            AttendanceJsonContext.Default.AttendanceEventPayload);
+                        return MessagePayloads.Serialize(new AttendanceEvent
+                        {
+                            EventId = envelope.EventId,
+                            Seq = envelope.Sequence,
+                            Time = record.Time,
+                            Device = _topics.DeviceId,
+                            Course = session.CourseId,
+                            Session = session.Id,
+                            Person = record.PersonId,
+                            Status = record.Status.ToWire(),
+                            Confidence = record.Confidence,
+                        });
                     });
                     _store.Records.Insert(record);
                     records.Add(record);
@@ -252,10 +264,23 @@ public sealed class AttendanceRecorder
                     session.State = SessionState.Closed;
                     _store.Sessions.Update(session);
                     var counts = tracker.Summarize();
-                    _outbox.Enqueue(_options.SessionTopic, envelope => JsonSerializer.SerializeToUtf8Bytes(
-                        new SessionSummaryPayload("session_summary", envelope.EventId, envelope.Sequence, session.End, _options.DeviceId,
-                            session.CourseId, tracker.Course.Name, session.Id, session.Start, session.End, tracker.Course.Roster.Count, counts),
-                        AttendanceJsonContext.Default.SessionSummaryPayload));
+                    _outbox.Enqueue(_topics.Sessions, envelope => MessagePayloads.Serialize(new SessionSummary
+                    {
+                        EventId = envelope.EventId,
+                        Seq = envelope.Sequence,
+                        Device = _topics.DeviceId,
+                        Course = session.CourseId,
+                        Session = session.Id,
+                        Start = session.Start,
+                        End = session.End,
+                        Expected = tracker.Course.Roster.Count,
+                        Present = counts.Present,
+                        Late = counts.Late,
+                        LeftEarly = counts.LeftEarly,
+                        Absent = counts.Absent,
+                        UnknownFaces = counts.Unknown,
+                        NotOnRoster = counts.NotOnRoster,
+                    }));
                 }
 
                 return records;

@@ -4,26 +4,26 @@ namespace Siampain.Attendance;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Session {Session} opened ({Start:t}-{End:t})")]
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Information, Message = "Session {Session} opened ({Start:t}-{End:t})")]
     public static partial void SessionOpened(ILogger logger, string session, DateTimeOffset start, DateTimeOffset end);
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information,
         Message = "Session {Session} closed: {Present} present, {Late} late, {LeftEarly} left early, {Absent} absent")]
     public static partial void SessionClosed(ILogger logger, string session, int present, int late, int leftEarly, int absent);
 
-    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 3102, Level = LogLevel.Warning,
         Message = "Session {Session} passed while the terminal was off: no attendance was taken for it")]
     public static partial void SessionMissed(ILogger logger, string session);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "Continuing session {Session} with {Records} records after a restart")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Continuing session {Session} with {Records} records after a restart")]
     public static partial void SessionResumed(ILogger logger, string session, int records);
 
-    [LoggerMessage(EventId = 5010, Level = LogLevel.Debug, Message = "Session {Session}: {Person} is {Status}")]
+    [LoggerMessage(EventId = 3110, Level = LogLevel.Debug, Message = "Session {Session}: {Person} is {Status}")]
     public static partial void Recorded(ILogger logger, string session, string? person, AttendanceStatus status);
 
-    [LoggerMessage(EventId = 5011, Level = LogLevel.Debug, Message = "Sighting at {Time:o} outside any open session; ignored")]
+    [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Sighting at {Time:o} outside any open session; ignored")]
     public static partial void NoSession(ILogger logger, DateTimeOffset time);
 
-    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Course {Course} in session {Session} no longer exists; closing the session without it")]
+    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Course {Course} in session {Session} no longer exists; closing the session without it")]
     public static partial void CourseMissing(ILogger logger, string course, string session);
 }

@@ -10,7 +10,7 @@ public enum SessionState
 /// <summary>One meeting of a course on one date.</summary>
 public sealed class Session
 {
-    /// <summary>"course/yyyy-MM-dd/HHmm": stable, readable, and unique per slot.</summary>
+    /// <summary>"course-yyyy-MM-dd-HHmm": stable, readable, and unique per slot.</summary>
     public string Id { get; set; } = "";
 
     public string CourseId { get; set; } = "";
@@ -29,5 +29,5 @@ public sealed class Session
     public bool Observed { get; set; } = true;
 
     public static string MakeId(string courseId, DateOnly date, TimeOnly start) =>
-        FormattableString.Invariant($"{courseId}/{date:yyyy-MM-dd}/{start:HHmm}");
+        FormattableString.Invariant($"{courseId}-{date:yyyy-MM-dd}-{start:HHmm}");
 }

@@ -120,7 +120,7 @@ public sealed class SessionTracker
         }
     }
 
-    /// <summary>The session's counts so far; after <see cref="Close"/> every roster member is in exactly one.</summary>
+    /// <summary>The session's counts so far (see <see cref="SessionCounts"/>); absences are known after <see cref="Close"/>.</summary>
     public SessionCounts Summarize()
     {
         int present = 0, late = 0, leftEarly = 0, returned = 0, notOnRoster = 0;
@@ -132,19 +132,10 @@ public sealed class SessionTracker
                 continue;
             }
 
+            present++;
+            late += state.First == AttendanceStatus.Late ? 1 : 0;
+            leftEarly += state.Status == AttendanceStatus.LeftEarly ? 1 : 0;
             returned += state.Returned ? 1 : 0;
-            if (state.Status == AttendanceStatus.LeftEarly)
-            {
-                leftEarly++;
-            }
-            else if (state.First == AttendanceStatus.Late)
-            {
-                late++;
-            }
-            else
-            {
-                present++;
-            }
         }
 
         return new SessionCounts(present, late, leftEarly, _absent.Count, returned, notOnRoster, _unknownRecords);

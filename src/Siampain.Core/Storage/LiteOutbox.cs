@@ -66,7 +66,7 @@ public sealed class LiteOutbox : IOutbox
         meta.Upsert(counter);
 
         var now = _db.Time.GetUtcNow();
-        var envelope = new OutboxEnvelope(counter.Value, Guid.CreateVersion7(now).ToString(), now);
+        var envelope = new OutboxEnvelope(counter.Value, Guid.CreateVersion7(now).ToString("N"), now);
         var document = new OutboxDocument
         {
             Id = envelope.Sequence,

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Siampain.Attendance;
+using Siampain.Messaging;
 using Siampain.Storage;
 using Siampain.Tests.Storage;
 
@@ -10,7 +11,8 @@ public sealed class AttendanceRecorderTests : IDisposable
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 0, 0, 0, TimeSpan.Zero);
     private readonly TempDatabase _temp = new();
-    private readonly AttendanceOptions _options = new() { DeviceId = "door-1" };
+    private readonly AttendanceOptions _options = new();
+    private readonly MqttTopics _topics = new(new MqttOptions { TopicPrefix = "school", DeviceId = "door-1" });
     private SiampainDatabase _db;
     private LiteOutbox _outbox;
     private AttendanceStore _store;
@@ -49,7 +51,7 @@ public sealed class AttendanceRecorderTests : IDisposable
         At(8, 45);
         _recorder.Tick();
         var open = Assert.Single(_recorder.OpenSessions);
-        Assert.Equal("cs101/2026-11-23/0900", open.Id);
+        Assert.Equal("cs101-2026-11-23-0900", open.Id);
 
         At(10, 30);
         _recorder.Tick();
@@ -74,19 +76,17 @@ public sealed class AttendanceRecorderTests : IDisposable
         Assert.Equal(AttendanceStatus.Present, record.Status);
         var message = Assert.Single(_outbox.PeekPending(10));
         Assert.Equal((record.Sequence, record.EventId), (message.Sequence, message.EventId));
-        Assert.Equal("siampain/door-1/attendance", message.Topic);
+        Assert.Equal("school/door-1/events", message.Topic);
 
         using var json = JsonDocument.Parse(message.Payload);
         var root = json.RootElement;
-        Assert.Equal("attendance", root.GetProperty("type").GetString());
         Assert.Equal(record.EventId, root.GetProperty("event_id").GetString());
         Assert.Equal(1, root.GetProperty("seq").GetInt64());
         Assert.Equal("2026-11-23T08:55:00+00:00", root.GetProperty("time").GetString());
-        Assert.Equal("door-1", root.GetProperty("device_id").GetString());
+        Assert.Equal("door-1", root.GetProperty("device").GetString());
         Assert.Equal("cs101", root.GetProperty("course").GetString());
-        Assert.Equal("cs101/2026-11-23/0900", root.GetProperty("session").GetString());
-        Assert.Equal("s1", root.GetProperty("person_id").GetString());
-        Assert.Equal("Ann", root.GetProperty("person_name").GetString());
+        Assert.Equal("cs101-2026-11-23-0900", root.GetProperty("session").GetString());
+        Assert.Equal("s1", root.GetProperty("person").GetString());
         Assert.Equal("present", root.GetProperty("status").GetString());
         Assert.Equal(0.9, root.GetProperty("confidence").GetDouble(), 6);
     }
@@ -112,7 +112,7 @@ public sealed class AttendanceRecorderTests : IDisposable
         At(10, 31);
         _recorder.Tick();
 
-        var records = _store.RecordsOf("cs101/2026-11-23/0900");
+        var records = _store.RecordsOf("cs101-2026-11-23-0900");
         Assert.Equal(
             [
                 ("s1", AttendanceStatus.Present), ("s2", AttendanceStatus.Late), (null, AttendanceStatus.Unknown),
@@ -128,16 +128,15 @@ public sealed class AttendanceRecorderTests : IDisposable
         Assert.Equal(records.Select(r => r.EventId), messages.Take(records.Count).Select(m => m.EventId));
 
         var summary = messages[^1];
-        Assert.Equal("siampain/door-1/session", summary.Topic);
+        Assert.Equal("school/door-1/sessions", summary.Topic);
         using var json = JsonDocument.Parse(summary.Payload);
-        var counts = json.RootElement.GetProperty("counts");
-        Assert.Equal("session_summary", json.RootElement.GetProperty("type").GetString());
-        Assert.Equal(3, json.RootElement.GetProperty("roster_size").GetInt32());
+        var root = json.RootElement;
+        Assert.Equal(3, root.GetProperty("expected").GetInt32());
+        Assert.Equal("2026-11-23T09:00:00+00:00", root.GetProperty("start").GetString());
         Assert.Equal(
-            (0, 1, 1, 1, 1, 1, 1),
-            (counts.GetProperty("present").GetInt32(), counts.GetProperty("late").GetInt32(), counts.GetProperty("left_early").GetInt32(),
-                counts.GetProperty("absent").GetInt32(), counts.GetProperty("returned").GetInt32(),
-                counts.GetProperty("not_on_roster").GetInt32(), counts.GetProperty("unknown").GetInt32()));
+            (2, 1, 1, 1, 1, 1),
+            (root.GetProperty("present").GetInt32(), root.GetProperty("late").GetInt32(), root.GetProperty("left_early").GetInt32(),
+                root.GetProperty("absent").GetInt32(), root.GetProperty("not_on_roster").GetInt32(), root.GetProperty("unknown_faces").GetInt32()));
     }
 
     [Fact]
@@ -148,12 +147,12 @@ public sealed class AttendanceRecorderTests : IDisposable
         At(9, 5);
         _recorder.Record(Seen("s2"));
         _recorder.Record(Sighting.Unknown(Now, 0.1));
-        var before = _store.RecordsOf("cs101/2026-11-23/0900");
+        var before = _store.RecordsOf("cs101-2026-11-23-0900");
 
         Restart();
 
-        Assert.Equal("cs101/2026-11-23/0900", Assert.Single(_recorder.OpenSessions).Id);
-        Assert.Equal(before.Select(r => (r.EventId, r.Status)), _store.RecordsOf("cs101/2026-11-23/0900").Select(r => (r.EventId, r.Status)));
+        Assert.Equal("cs101-2026-11-23-0900", Assert.Single(_recorder.OpenSessions).Id);
+        Assert.Equal(before.Select(r => (r.EventId, r.Status)), _store.RecordsOf("cs101-2026-11-23-0900").Select(r => (r.EventId, r.Status)));
 
         // The same stranger and the same student a few seconds later: nothing new, as if there had been no restart.
         At(9, 5, 30);
@@ -189,7 +188,7 @@ public sealed class AttendanceRecorderTests : IDisposable
         At(10, 30);
         _recorder.Tick();
 
-        var records = _store.RecordsOf("cs101/2026-11-23/0900");
+        var records = _store.RecordsOf("cs101-2026-11-23-0900");
         Assert.Equal(
             [
                 ("s1", AttendanceStatus.Present), ("s2", AttendanceStatus.Present), ("s1", AttendanceStatus.Exit),
@@ -212,7 +211,7 @@ public sealed class AttendanceRecorderTests : IDisposable
         (_outbox, _store, _recorder) = Start();
         _recorder.Tick();
 
-        var records = _store.RecordsOf("cs101/2026-11-23/0900");
+        var records = _store.RecordsOf("cs101-2026-11-23-0900");
         Assert.Equal(
             [("s1", AttendanceStatus.Present), ("s2", AttendanceStatus.Absent), ("s3", AttendanceStatus.Absent)],
             records.Select(r => (r.PersonId, r.Status)));
@@ -253,7 +252,7 @@ public sealed class AttendanceRecorderTests : IDisposable
         At(8, 56);
         Assert.Equal(AttendanceStatus.Present, Assert.Single(_recorder.Record(Seen("s1"))).Status);
         Assert.Equal(1, Assert.Single(_outbox.PeekPending(10)).Sequence);
-        Assert.Single(_store.RecordsOf("cs101/2026-11-23/0900"));
+        Assert.Single(_store.RecordsOf("cs101-2026-11-23-0900"));
     }
 
     private DateTimeOffset Now => _temp.Time.GetUtcNow();
@@ -262,7 +261,7 @@ public sealed class AttendanceRecorderTests : IDisposable
     {
         var outbox = new LiteOutbox(_db, new OutboxOptions());
         var store = new AttendanceStore(_db);
-        return (outbox, store, new AttendanceRecorder(store, outbox, new PeopleStore(_db), _options, _temp.Time));
+        return (outbox, store, new AttendanceRecorder(store, outbox, new PeopleStore(_db), _options, _topics, _temp.Time));
     }
 
     private void Restart()

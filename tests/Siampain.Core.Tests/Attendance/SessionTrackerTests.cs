@@ -54,8 +54,8 @@ public sealed class SessionTrackerTests
         Assert.Equal(AttendanceStatus.LeftEarly, leftEarly.Status);
         Assert.Equal(Start.AddMinutes(90), leftEarly.Time);
         Assert.Equal("Ann", leftEarly.PersonName);
-        Assert.Equal(1, tracker.Summarize().LeftEarly);
-        Assert.Equal(0, tracker.Summarize().Late);
+        var counts = tracker.Summarize();
+        Assert.Equal((1, 1, 1), (counts.Present, counts.Late, counts.LeftEarly));
     }
 
     [Fact]
