@@ -15,7 +15,7 @@ internal static partial class Log
         Message = "Session {Session} passed while the terminal was off: no attendance was taken for it")]
     public static partial void SessionMissed(ILogger logger, string session);
 
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Continuing session {Session} with {Records} records after a restart")]
+    [LoggerMessage(EventId = 3103, Level = LogLevel.Information, Message = "Session {Session} continues from its {Records} stored records")]
     public static partial void SessionResumed(ILogger logger, string session, int records);
 
     [LoggerMessage(EventId = 3110, Level = LogLevel.Debug, Message = "Session {Session}: {Person} is {Status}")]
@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Course {Course} in session {Session} no longer exists; closing the session without it")]
     public static partial void CourseMissing(ILogger logger, string course, string session);
+
+    [LoggerMessage(EventId = 3120, Level = LogLevel.Error, Message = "Opening or closing sessions failed; retrying at the next tick")]
+    public static partial void TickFailed(ILogger logger, Exception exception);
 }

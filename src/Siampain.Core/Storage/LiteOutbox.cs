@@ -44,7 +44,11 @@ public sealed class LiteOutbox : IOutbox
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
+        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
     }
+
+    /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
+    public event Action<OutboxStatus>? LevelChanged;
 
     public long PendingCount => Interlocked.Read(ref _pending);
 
@@ -142,6 +146,7 @@ public sealed class LiteOutbox : IOutbox
         }
 
         _lastLevel = status.Level;
+        LevelChanged?.Invoke(status);
         if (status.Level == OutboxLevel.NearLimit)
         {
             Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);

@@ -49,6 +49,12 @@ public sealed class SiampainDatabase : IDisposable
 
     public TimeProvider Time { get; }
 
+    /// <summary>
+    /// Raised after the database was closed and opened again following a failed write; what it holds may differ
+    /// from what the failed call assumed (a commit whose durability step failed is replayed from the log).
+    /// </summary>
+    public event Action? Reopened;
+
     /// <summary>What was found and done at start if the file was damaged; null when it opened cleanly.</summary>
     public RecoveryReport? Recovery { get; }
 
@@ -210,6 +216,7 @@ public sealed class SiampainDatabase : IDisposable
         try
         {
             OpenOrRecover();
+            Reopened?.Invoke();
         }
         catch (Exception e) when (e is IOException or LiteException or StorageException)
         {
@@ -243,6 +250,7 @@ public sealed class SiampainDatabase : IDisposable
     private LiteDatabase Reopen()
     {
         OpenOrRecover();
+        Reopened?.Invoke();
         return Db;
     }
 

@@ -171,6 +171,23 @@ public sealed class SiampainDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void The_log_is_checkpointed_into_the_data_file_on_the_timer()
+    {
+        var db = _temp.Open();
+        for (var i = 0; i < 20; i++)
+        {
+            db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = i + 1, Text = "quick" }), durable: false);
+        }
+
+        Assert.True(new FileInfo(db.LogPath).Length > 0);
+
+        _temp.Time.Advance(TimeSpan.FromSeconds(StorageOptions.DefaultCheckpointSeconds));
+
+        Assert.Equal(0, new FileInfo(db.LogPath).Length);
+        Assert.Equal(20, db.Collection<Item>("items").Count());
+    }
+
+    [Fact]
     public void A_write_inside_a_write_is_refused()
     {
         var db = _temp.Open();
