@@ -12,5 +12,9 @@ var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
     DemoCommand.Create(),
     EvalCommand.Create(),
+    PeopleCommand.Create(),
+    CoursesCommand.Create(),
+    AttendanceCommand.Create(),
+    GalleryCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,33 @@
+namespace Siampain.Attendance;
+
+public enum SessionState
+{
+    Scheduled,
+    Open,
+    Closed,
+}
+
+/// <summary>One meeting of a course on one date.</summary>
+public sealed class Session
+{
+    /// <summary>"course-yyyy-MM-dd-HHmm": stable, readable, and unique per slot.</summary>
+    public string Id { get; set; } = "";
+
+    public string CourseId { get; set; } = "";
+
+    public DateOnly Date { get; set; }
+
+    public DateTimeOffset Start { get; set; }
+
+    public DateTimeOffset End { get; set; }
+
+    public string Room { get; set; } = "";
+
+    public SessionState State { get; set; }
+
+    /// <summary>False for a session that passed while the terminal was off: nobody was watching, so nobody is absent.</summary>
+    public bool Observed { get; set; } = true;
+
+    public static string MakeId(string courseId, DateOnly date, TimeOnly start) =>
+        FormattableString.Invariant($"{courseId}-{date:yyyy-MM-dd}-{start:HHmm}");
+}

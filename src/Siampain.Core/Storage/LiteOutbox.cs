@@ -1,0 +1,185 @@
+using LiteDB;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Siampain.Messaging;
+
+namespace Siampain.Storage;
+
+/// <summary>Sequence number, id and time given to an event when it enters the outbox.</summary>
+public readonly record struct OutboxEnvelope(long Sequence, string EventId, DateTimeOffset CreatedAt);
+
+public enum OutboxLevel
+{
+    Normal,
+    NearLimit,
+    OverLimit,
+}
+
+/// <summary>Backlog for the status topic and the alarm.</summary>
+public sealed record OutboxStatus(long Pending, DateTimeOffset? OldestCreatedAt, OutboxLevel Level);
+
+/// <summary>
+/// The outbox as a LiteDB collection keyed by sequence number. Events are added inside the caller's
+/// <see cref="SiampainDatabase.Write{T}"/>, so an attendance record and its event commit together or not at all.
+/// </summary>
+public sealed class LiteOutbox : IOutbox
+{
+    internal const string CollectionName = "outbox";
+    internal const string MetaCollectionName = "meta";
+    internal const string SequenceKey = "outbox.sequence";
+
+    private readonly SiampainDatabase _db;
+    private readonly OutboxOptions _options;
+    private readonly ILogger _logger;
+    private TaskCompletionSource _enqueued = NewSignal();
+    private long _pending;
+    private OutboxLevel _lastLevel;
+
+    public LiteOutbox(SiampainDatabase db, OutboxOptions options, ILogger<LiteOutbox>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        _db = db;
+        _options = options;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _pending = Messages.LongCount();
+        _lastLevel = GetStatus().Level;
+        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
+    }
+
+    /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
+    public event Action<OutboxStatus>? LevelChanged;
+
+    public long PendingCount => Interlocked.Read(ref _pending);
+
+    private ILiteCollection<OutboxDocument> Messages => _db.Collection<OutboxDocument>(CollectionName);
+
+    /// <summary>
+    /// Adds one event in the running transaction. The sequence counter is a document updated in the same
+    /// transaction, so a rollback takes the number back and the sequence stays gap-free.
+    /// </summary>
+    /// <param name="payload">Builds the wire payload; it gets the sequence and id so both can be in the JSON.</param>
+    public OutboxMessage Enqueue(string topic, Func<OutboxEnvelope, byte[]> payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(topic);
+        ArgumentNullException.ThrowIfNull(payload);
+        _db.EnsureInWrite();
+        var meta = _db.Collection<MetaDocument>(MetaCollectionName);
+        var counter = meta.FindById(SequenceKey) ?? new MetaDocument { Id = SequenceKey };
+        counter.Value++;
+        meta.Upsert(counter);
+
+        var now = _db.Time.GetUtcNow();
+        var envelope = new OutboxEnvelope(counter.Value, Guid.CreateVersion7(now).ToString("N"), now);
+        var document = new OutboxDocument
+        {
+            Id = envelope.Sequence,
+            EventId = envelope.EventId,
+            Topic = topic,
+            Payload = payload(envelope),
+            CreatedAt = now,
+        };
+        Messages.Insert(document);
+        _db.AfterCommit(() =>
+        {
+            Interlocked.Increment(ref _pending);
+            Interlocked.Exchange(ref _enqueued, NewSignal()).TrySetResult();
+            CheckLimits();
+        });
+        return document.ToMessage();
+    }
+
+    public IReadOnlyList<OutboxMessage> PeekPending(int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
+    }
+
+    public void MarkSent(long sequence)
+    {
+        // Not durable on purpose: losing a "sent" mark in a power cut only causes a duplicate, which consumers
+        // drop by event_id, and skipping the fsync keeps draining a long backlog fast.
+        var deleted = _db.Write(() => Messages.Delete(sequence), durable: false);
+        if (deleted)
+        {
+            Interlocked.Decrement(ref _pending);
+            CheckLimits();
+        }
+    }
+
+    public async ValueTask WaitForPendingAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            // Take the signal before looking at the count: an enqueue in between then completes this signal.
+            var signal = Volatile.Read(ref _enqueued);
+            if (PendingCount > 0)
+            {
+                return;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public OutboxStatus GetStatus()
+    {
+        var pending = PendingCount;
+        var oldest = pending > 0 ? Messages.FindOne(Query.All("_id", Query.Ascending))?.CreatedAt : null;
+        var age = oldest is { } o ? _db.Time.GetUtcNow() - o : TimeSpan.Zero;
+        var countShare = (double)pending / _options.MaxPending;
+        var ageShare = age / TimeSpan.FromHours(_options.MaxAgeHours);
+        var share = Math.Max(countShare, ageShare);
+        var level = share >= 1 ? OutboxLevel.OverLimit
+            : share * 100 >= _options.NearLimitPercent ? OutboxLevel.NearLimit
+            : OutboxLevel.Normal;
+        return new OutboxStatus(pending, oldest, level);
+    }
+
+    private void CheckLimits()
+    {
+        // Only the level change is logged: a long outage would otherwise log once per event.
+        var status = GetStatus();
+        if (status.Level == _lastLevel)
+        {
+            return;
+        }
+
+        _lastLevel = status.Level;
+        LevelChanged?.Invoke(status);
+        if (status.Level == OutboxLevel.NearLimit)
+        {
+            Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
+        }
+        else if (status.Level == OutboxLevel.OverLimit)
+        {
+            Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}
+
+/// <summary>One pending event; _id is its sequence number so the primary index gives sequence order.</summary>
+internal sealed class OutboxDocument
+{
+    public long Id { get; set; }
+
+    public string EventId { get; set; } = "";
+
+    public string Topic { get; set; } = "";
+
+    public byte[] Payload { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public OutboxMessage ToMessage() => new(Id, EventId, Topic, Payload, CreatedAt);
+}
+
+/// <summary>A named counter kept in the database.</summary>
+internal sealed class MetaDocument
+{
+    public string Id { get; set; } = "";
+
+    public long Value { get; set; }
+}
