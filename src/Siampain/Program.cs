@@ -10,6 +10,7 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
+    RunCommand.Create(),
     DemoCommand.Create(),
     EvalCommand.Create(),
     PeopleCommand.Create(),
