@@ -18,6 +18,7 @@ namespace Siampain.Hosting;
 public sealed class FrameLoop : BackgroundService
 {
     private readonly IFrameSource _source;
+    private readonly IRecognitionPipeline _pipeline;
     private readonly RecognitionEngine _engine;
     private readonly AttendanceRecorder _recorder;
     private readonly AttendanceStore _attendance;
@@ -31,12 +32,13 @@ public sealed class FrameLoop : BackgroundService
     private readonly List<FaceDecision> _decisions = new(4);
     private long _lastStatusAt;
 
-    public FrameLoop(IFrameSource source, RecognitionEngine engine, AttendanceRecorder recorder, AttendanceStore attendance, IDoorSignal door,
+    public FrameLoop(IFrameSource source, IRecognitionPipeline pipeline, RecognitionEngine engine, AttendanceRecorder recorder, AttendanceStore attendance, IDoorSignal door,
         StatusBoard board, FrameLoopHealth health, IOptions<TerminalOptions> options, IHostApplicationLifetime lifetime, TimeProvider time,
         ILogger<FrameLoop> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _source = source;
+        _pipeline = pipeline;
         _engine = engine;
         _recorder = recorder;
         _attendance = attendance;
@@ -99,7 +101,7 @@ public sealed class FrameLoop : BackgroundService
         _decisions.Clear();
         try
         {
-            _engine.Pipeline.Process(frame, _decisions);
+            _pipeline.Process(frame, _decisions);
             foreach (var decision in _decisions)
             {
                 await HandleAsync(decision, stoppingToken).ConfigureAwait(false);
@@ -123,7 +125,7 @@ public sealed class FrameLoop : BackgroundService
         if (_lastStatusAt == 0 || _time.GetElapsedTime(_lastStatusAt, now) >= _options.StatusInterval)
         {
             _lastStatusAt = now;
-            var fps = Math.Round(_engine.Pipeline.Stats.FramesPerSecond, 1);
+            var fps = Math.Round(_pipeline.Stats.FramesPerSecond, 1);
             if (_board.Current.Fps != fps)
             {
                 _board.Update(f => f with { Fps = fps });

@@ -34,6 +34,7 @@ public static class TerminalServiceCollectionExtensions
 
         services.TryAddSingleton(provider => new RecognitionEngine(
             provider.GetRequiredService<IOptions<RecognitionOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IRecognitionPipeline>(provider => provider.GetRequiredService<RecognitionEngine>().Pipeline);
         services.TryAddSingleton(provider => new FrameLoopHealth(
             provider.GetRequiredService<IOptions<TerminalOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId));
