@@ -11,6 +11,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
     RunCommand.Create(),
+    EnrollCommand.Create(),
     DemoCommand.Create(),
     EvalCommand.Create(),
     PeopleCommand.Create(),

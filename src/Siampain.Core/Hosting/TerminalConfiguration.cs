@@ -12,13 +12,17 @@ public static class TerminalConfiguration
     public const string DefaultPath = "/etc/siampain/siampain.json";
     public const string EnvironmentPrefix = "SIAMPAIN__";
 
+    /// <param name="path">The JSON file; null for none (the built-in defaults, for tools run where no file is installed).</param>
     /// <exception cref="TerminalConfigurationException">The file is missing, unreadable or not JSON, or an override is malformed.</exception>
-    public static IConfigurationRoot Load(string path, IEnumerable<string> overrides, bool environment = true)
+    public static IConfigurationRoot Load(string? path, IEnumerable<string> overrides, bool environment = true)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(overrides);
         var builder = new ConfigurationBuilder();
-        builder.AddJsonStream(new MemoryStream(ReadFile(path)));
+        if (path is not null)
+        {
+            builder.AddJsonStream(new MemoryStream(ReadFile(path)));
+        }
+
         if (environment)
         {
             builder.AddEnvironmentVariables(EnvironmentPrefix);

@@ -13,7 +13,8 @@ namespace Siampain.Hosting;
 /// <summary>How `siampain run` builds its host.</summary>
 public sealed record TerminalHostSettings
 {
-    public string ConfigPath { get; init; } = TerminalConfiguration.DefaultPath;
+    /// <summary>The JSON file; null runs on the built-in defaults (tools on a machine without an installed file).</summary>
+    public string? ConfigPath { get; init; } = TerminalConfiguration.DefaultPath;
 
     /// <summary>"Section:Key=value" overrides from the command line; they win over the file and the environment.</summary>
     public IReadOnlyList<string> Overrides { get; init; } = [];
@@ -69,7 +70,7 @@ public static class TerminalHost
         // Under systemd: journal-friendly log lines (priority prefixes, no colours), READY=1 once every service has
         // started and STOPPING=1 on shutdown. Elsewhere it changes nothing.
         builder.Services.AddSystemd();
-        builder.Services.AddSiampainTerminal(builder.Configuration, new ConfigurationReport(Path.GetFullPath(settings.ConfigPath), unused));
+        builder.Services.AddSiampainTerminal(builder.Configuration, new ConfigurationReport(settings.ConfigPath is null ? "(no file: built-in defaults)" : Path.GetFullPath(settings.ConfigPath), unused));
         settings.ConfigureServices?.Invoke(builder.Services);
         return builder;
     }

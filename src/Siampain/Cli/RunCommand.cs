@@ -15,7 +15,6 @@ internal static class RunCommand
     public static readonly Option<string[]> Set = new("--set")
     {
         Description = "Override one key, e.g. --set Camera:FrameRate=10 (repeatable; wins over the file and SIAMPAIN__Section__Key variables)",
-        AllowMultipleArgumentsPerToken = false,
     };
 
     public static Command Create()
@@ -24,14 +23,22 @@ internal static class RunCommand
         {
             Config, Set,
         };
-        command.SetAction((result, cancellationToken) => TerminalHost.RunAsync(
-            new TerminalHostSettings
-            {
-                ConfigPath = result.GetValue(Config)!.FullName,
-                Overrides = result.GetValue(Set) ?? [],
-            },
-            Console.Error,
-            cancellationToken));
+        command.SetAction((result, cancellationToken) => TerminalHost.RunAsync(Settings(result, requireFile: true), Console.Error, cancellationToken));
         return command;
+    }
+
+    /// <summary>
+    /// The host settings of a command. The service always needs its file; tools run on a development machine fall
+    /// back to the built-in defaults when the default file is not installed and no --config was given.
+    /// </summary>
+    public static TerminalHostSettings Settings(ParseResult result, bool requireFile, params string[] extraOverrides)
+    {
+        var path = result.GetValue(Config)!.FullName;
+        var explicitFile = result.GetResult(Config) is { Implicit: false };
+        return new TerminalHostSettings
+        {
+            ConfigPath = requireFile || explicitFile || File.Exists(path) ? path : null,
+            Overrides = [.. result.GetValue(Set) ?? [], .. extraOverrides],
+        };
     }
 }
