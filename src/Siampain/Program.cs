@@ -12,6 +12,7 @@ var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
     RunCommand.Create(),
     EnrollCommand.Create(),
+    DoctorCommand.Create(),
     DemoCommand.Create(),
     EvalCommand.Create(),
     PeopleCommand.Create(),
