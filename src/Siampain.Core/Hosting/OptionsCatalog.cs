@@ -130,12 +130,10 @@ public static class OptionsCatalog
             return "a list of strings";
         }
 
-        if (property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern)
-        {
-            return $"text matching {pattern.Pattern}";
-        }
-
-        return property.GetCustomAttribute<MaxLengthAttribute>() is { } max ? $"text of up to {max.Length} characters" : "text";
+        var text = property.GetCustomAttribute<RegularExpressionAttribute>() is { } pattern ? $"text matching `{pattern.Pattern}`"
+            : property.GetCustomAttribute<MaxLengthAttribute>() is { } max ? $"text of up to {max.Length} characters"
+            : "text";
+        return property.GetCustomAttribute<RequiredAttribute>() is null ? text : text + ", required";
     }
 
     /// <summary>The value a fresh options object has for a key, as it would be written in the JSON file.</summary>
