@@ -51,9 +51,6 @@ public sealed class FrameLoop : BackgroundService
         _logger = logger;
     }
 
-    /// <summary>Decisions handled so far (recorded or not); for status and tests.</summary>
-    public long DecisionsHandled { get; private set; }
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         _board.Update(f => f with { Model = _engine.ModelName, PeoplePresent = CountPresent() });
@@ -135,7 +132,6 @@ public sealed class FrameLoop : BackgroundService
 
     private async Task HandleAsync(FaceDecision decision, CancellationToken stoppingToken)
     {
-        DecisionsHandled++;
         if (decision.Kind == DecisionKind.Uncertain)
         {
             // The votes did not agree: ask the person to look again; nothing is recorded for a guess.

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Siampain.Camera;
@@ -21,7 +20,7 @@ public static class TerminalStartup
     public static void Prepare(IServiceProvider services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var logger = services.GetRequiredService<ILogger<ConfigurationReport>>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TerminalStartup));
         var report = services.GetRequiredService<ConfigurationReport>();
         Log.ConfigurationRead(logger, report.Path);
         foreach (var section in report.UnusedSections)

@@ -12,8 +12,10 @@ using Siampain.Imaging;
 using Siampain.Messaging;
 using Siampain.Pipeline;
 using Siampain.Recognition;
+using Siampain.Storage;
 using Siampain.Tests.Infrastructure;
 using Siampain.Tests.Messaging;
+using Siampain.Tests.Storage;
 
 namespace Siampain.Tests.Hosting;
 
@@ -149,6 +151,56 @@ public sealed class TerminalHostTests : IDisposable
         await Eventually.HoldsAsync(() => _door.Signals.Count > 0, () => "a door signal after the failures");
         Assert.True(health.IsHealthy(out reason), reason);
         Assert.Equal((DoorSignalKind.Recognised, "Ann"), _door.Signals[0]);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_full_disk_shows_the_error_signal_keeps_what_was_stored_and_records_again_once_there_is_room()
+    {
+        _folder.WriteConfig();
+        _folder.Enrol(_analyzer, "ann", "Ann", _photo, _faces[0]);
+        _folder.Enrol(_analyzer, "bo", "Bo", _photo, _faces[1]);
+        _folder.AddRunningCourse("ann", "bo");
+        _folder.WriteFrames(_photo, _faces[0], count: 1);
+        var camera = new ChannelFrameSource();
+        var disk = new FakeDisk();
+        using var host = await TerminalHost.StartAsync(_folder.Settings(_logs, services =>
+        {
+            UseDoor(services);
+            services.Replace(ServiceDescriptor.Singleton<IFrameSource>(camera));
+            services.Replace(ServiceDescriptor.Singleton(_ => new SiampainDatabase(new StorageOptions { Path = _folder.DatabasePath }, TimeProvider.System, null,
+                path => new FailingStream(File.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), disk))));
+        }));
+        var store = host.Services.GetRequiredService<AttendanceStore>();
+        var at = DateTimeOffset.UtcNow;
+        void Play(RgbImage image, int frames)
+        {
+            for (var i = 0; i < frames; i++)
+            {
+                camera.Push(image, at += TimeSpan.FromMilliseconds(66));
+            }
+        }
+
+        Play(DoorFrames.Around(_photo, _faces[1]), 4);
+        await Eventually.HoldsAsync(() => _door.Signals.Count == 1, () => "bo's signal");
+
+        disk.Full = true;
+        Play(new RgbImage(640, 480), 20);
+        Play(DoorFrames.Around(_photo, _faces[0]), 4);
+        await Eventually.HoldsAsync(() => _door.Signals.Count == 2, () => "a second signal");
+        Assert.Equal((DoorSignalKind.Error, null), _door.Signals[1]);
+        Assert.Contains("the disk is full", host.Services.GetRequiredService<StatusBoard>().Current.LastError, StringComparison.Ordinal);
+        Assert.Contains(_logs.Entries, e => e.EventId.Id == 5024 && e.Level == LogLevel.Error);
+
+        // Ann comes back once space was freed: recorded now. Bo's record, written before, was never at risk.
+        disk.Full = false;
+        Play(new RgbImage(640, 480), 20);
+        Play(DoorFrames.Around(_photo, _faces[0]), 4);
+        await Eventually.HoldsAsync(() => _door.Signals.Count == 3, () => "a third signal");
+        Assert.Equal((DoorSignalKind.Recognised, "Ann"), _door.Signals[2]);
+        var records = store.ListSessions().SelectMany(s => store.RecordsOf(s.Id)).ToList();
+        Assert.Equal([("bo", AttendanceStatus.Present), ("ann", AttendanceStatus.Present)], records.Select(r => (r.PersonId, r.Status)));
+        Assert.True(host.Services.GetRequiredService<FrameLoopHealth>().IsHealthy(out var reason), reason);
         await host.StopAsync();
     }
 
