@@ -80,6 +80,8 @@ public sealed class SiampainDatabase : IDisposable
     public T Write<T>(Func<T> work, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(work);
+        Action[] committed;
+        T result;
         lock (_writeLock)
         {
             if (_inWrite)
@@ -88,7 +90,6 @@ public sealed class SiampainDatabase : IDisposable
             }
 
             var db = _open?.Db ?? Reopen();
-            T result;
             _inWrite = true;
             try
             {
@@ -123,14 +124,17 @@ public sealed class SiampainDatabase : IDisposable
                 _inWrite = false;
             }
 
-            foreach (var action in _afterCommit)
-            {
-                action();
-            }
-
+            committed = [.. _afterCommit];
             _afterCommit.Clear();
-            return result;
         }
+
+        // Outside the lock: the callbacks signal other components, which may read (or write) the database.
+        foreach (var action in committed)
+        {
+            action();
+        }
+
+        return result;
     }
 
     public void Write(Action work, bool durable = true)
