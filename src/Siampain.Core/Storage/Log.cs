@@ -35,4 +35,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Could not remove {Count} acknowledged events from the outbox; retrying")]
     public static partial void AckFlushFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Database {Path}: closing after a failure raised an error too")]
+    public static partial void CloseFailed(ILogger logger, string path, Exception exception);
 }

@@ -264,9 +264,10 @@ public sealed class SiampainDatabase : IDisposable
         {
             _open?.Dispose();
         }
-        catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The engine already closed itself after the failure; what is on disk is what counts.
+            // The engine may already have closed itself after the failure; what is on disk is what counts.
+            Log.CloseFailed(_logger, Path, e);
         }
 
         _open = null;
