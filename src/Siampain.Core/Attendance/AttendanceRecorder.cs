@@ -176,7 +176,9 @@ public sealed class AttendanceRecorder
             return;
         }
 
+        // Coming up after the grace ended means arrivals were missed; the session still records what it sees.
         session.State = SessionState.Open;
+        session.Observed = _time.GetUtcNow() <= session.Start.AddMinutes(course.LateGraceMinutes);
         _store.Database.Write(() => _store.Sessions.Update(session));
         _open[session.Id] = NewTracker(session, course);
         Log.SessionOpened(_logger, session.Id, session.Start, session.End);

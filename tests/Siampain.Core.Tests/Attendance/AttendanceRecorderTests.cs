@@ -219,6 +219,32 @@ public sealed class AttendanceRecorderTests : IDisposable
     }
 
     [Fact]
+    public void A_terminal_that_comes_up_after_the_grace_marks_nobody_absent()
+    {
+        At(9, 30);
+        _recorder.Tick();
+        _recorder.Record(Seen("s1"));
+        At(10, 30);
+        _recorder.Tick();
+
+        var session = Assert.Single(_store.ListSessions());
+        Assert.False(session.Observed);
+        Assert.Equal([("s1", AttendanceStatus.Late)], _store.RecordsOf(session.Id).Select(r => (r.PersonId, r.Status)));
+    }
+
+    [Fact]
+    public void Sessions_follow_the_terminals_local_time()
+    {
+        _temp.Time.SetLocalTimeZone(TimeZoneInfo.CreateCustomTimeZone("UTC+2", TimeSpan.FromHours(2), "UTC+2", "UTC+2"));
+        At(6, 50);
+        _recorder.Tick();
+
+        var session = Assert.Single(_recorder.OpenSessions);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero), session.Start);
+        Assert.Equal("cs101-2026-11-23-0900", session.Id);
+    }
+
+    [Fact]
     public void A_session_nobody_watched_is_not_full_of_absences()
     {
         At(8, 0);
