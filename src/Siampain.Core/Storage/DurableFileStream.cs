@@ -14,17 +14,12 @@ namespace Siampain.Storage;
 /// failure is skipped, so nothing written later can make a half-written transaction look complete.</item>
 /// </list>
 /// </summary>
-public sealed class DurableFileStream : Stream
+internal sealed class DurableFileStream : Stream
 {
     private readonly Stream _inner;
     private readonly bool _dropWrites;
     private ExceptionDispatchInfo? _failure;
     private long _flushCount;
-
-    public DurableFileStream(string path)
-        : this(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0))
-    {
-    }
 
     /// <param name="inner">The file; tests pass one that fails like a full disk.</param>
     /// <param name="dropWrites">
