@@ -92,6 +92,22 @@ public sealed class SiampainDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_disk_on_the_very_first_write_fails_the_write_without_hanging()
+    {
+        var disk = new FakeDisk();
+        var db = _temp.Open(path => new FailingStream(File.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), disk));
+        disk.Full = true;
+
+        var write = Task.Run(() => db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = 1, Text = "first" })));
+        var error = await Assert.ThrowsAsync<StorageException>(() => write.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.True(error.IsDiskFull);
+        disk.Full = false;
+        db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = 2, Text = "second" }));
+        Assert.Equal([2], db.Collection<Item>("items").FindAll().Select(i => i.Id));
+    }
+
+    [Fact]
     public void A_damaged_page_is_reported_kept_aside_and_what_can_be_read_is_recovered()
     {
         using (var db = _temp.Open())
