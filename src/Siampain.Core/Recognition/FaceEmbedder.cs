@@ -93,6 +93,31 @@ public sealed class FaceEmbedder : IDisposable
         }
     }
 
+    /// <summary>
+    /// The input slot of face <paramref name="index"/> in the next batch, for a caller that aligns into the tensor
+    /// itself and inspects the crop before spending the network on it (the terminal's quality gate). Only the one
+    /// owner of this embedder may use the slots, then call <see cref="EmbedSlots"/>.
+    /// </summary>
+    public Span<float> Slot(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, MaxBatch);
+        return _input.AsSpan(index * _faceFloats, _faceFloats);
+    }
+
+    /// <summary>Embeds the first <paramref name="count"/> slots filled through <see cref="Slot"/>.</summary>
+    public void EmbedSlots(int count, Span<float> embeddings)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxBatch);
+        RequireRoom(count, embeddings);
+        if (count > 0)
+        {
+            lock (_lock)
+            {
+                RunBatch(count, embeddings);
+            }
+        }
+    }
+
     /// <summary>Embeds crops that are already aligned (size x size), such as reference fixtures.</summary>
     public void EmbedAligned(IReadOnlyList<RgbImage> crops, Span<float> embeddings)
     {

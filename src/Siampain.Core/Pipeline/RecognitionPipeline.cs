@@ -1,0 +1,120 @@
+using Siampain.Camera;
+using Siampain.Detection;
+using Siampain.Recognition;
+
+namespace Siampain.Pipeline;
+
+/// <summary>
+/// The terminal's recognition stage. Per frame: detect, track, gate on geometry, align each candidate straight
+/// into the embedder's batch slot, gate on sharpness, embed the survivors in one batch, match them against the
+/// gallery and vote per track. Every buffer is owned and reused: a frame allocates nothing here.
+/// </summary>
+public sealed class RecognitionPipeline : IRecognitionPipeline
+{
+    private readonly BlazeFaceDetector _detector;
+    private readonly FaceEmbedder _embedder;
+    private readonly FaceGallery _gallery;
+    private readonly RecognitionOptions _options;
+    private readonly TimeProvider _time;
+    private readonly float _threshold;
+    private readonly FaceTracker _tracker = new();
+    private readonly List<DetectedFace> _faces = new(16);
+    private readonly List<FaceTrack> _tracks = new(16);
+    private readonly FaceTrack[] _slotTracks;
+    private readonly float[] _embeddings;
+    private long _frames, _facesSeen, _rejected, _decisions;
+    private TimeSpan _lastFrameTime;
+    private double _framesPerSecond;
+    private DateTimeOffset? _lastFrameAt;
+
+    public RecognitionPipeline(BlazeFaceDetector detector, FaceEmbedder embedder, FaceGallery gallery, RecognitionOptions options, TimeProvider time)
+    {
+        _detector = detector ?? throw new ArgumentNullException(nameof(detector));
+        _embedder = embedder ?? throw new ArgumentNullException(nameof(embedder));
+        _gallery = gallery ?? throw new ArgumentNullException(nameof(gallery));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        if (embedder.MaxBatch < options.MaxFacesPerFrame)
+        {
+            throw new ArgumentException($"The embedder batches {embedder.MaxBatch} faces; Recognition:MaxFacesPerFrame is {options.MaxFacesPerFrame}.", nameof(embedder));
+        }
+
+        _threshold = options.MatchThreshold ?? embedder.Manifest.IdentificationThreshold;
+        _slotTracks = new FaceTrack[options.MaxFacesPerFrame];
+        _embeddings = new float[options.MaxFacesPerFrame * embedder.Dimensions];
+    }
+
+    /// <summary>The cosine a match must reach (configured, or the manifest's).</summary>
+    public float Threshold => _threshold;
+
+    public PipelineStats Stats => new(_frames, _facesSeen, _rejected, _decisions, _tracker.Count, _lastFrameTime, _framesPerSecond, _lastFrameAt);
+
+    public void Process(Frame frame, List<FaceDecision> decisions)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        ArgumentNullException.ThrowIfNull(decisions);
+        var started = _time.GetTimestamp();
+        var at = frame.CapturedAt;
+
+        _detector.Detect(frame.Image, _faces);
+        if (_faces.Count > _options.MaxFacesPerFrame)
+        {
+            // The nearest faces (largest boxes) matter at a door; the rest wait for a later frame.
+            _faces.Sort(static (a, b) => b.Box.Area.CompareTo(a.Box.Area));
+            _faces.RemoveRange(_options.MaxFacesPerFrame, _faces.Count - _options.MaxFacesPerFrame);
+        }
+
+        _facesSeen += _faces.Count;
+        _tracker.Update(_faces, at, _tracks);
+        var slots = 0;
+        var aligner = _embedder.Aligner;
+        var std = _embedder.Manifest.Normalization.Std;
+        for (var i = 0; i < _faces.Count; i++)
+        {
+            if (_tracks[i].Decided)
+            {
+                continue;
+            }
+
+            var face = _faces[i];
+            if (FaceQuality.CheckGeometry(face, _options) != QualityVerdict.Good)
+            {
+                _rejected++;
+                continue;
+            }
+
+            var slot = _embedder.Slot(slots);
+            aligner.AlignInto(frame.Image, face, slot);
+            if (FaceQuality.Sharpness(slot, aligner.Size, std) < _options.MinSharpness)
+            {
+                _rejected++;
+                continue;
+            }
+
+            _slotTracks[slots++] = _tracks[i];
+        }
+
+        _embedder.EmbedSlots(slots, _embeddings);
+        for (var s = 0; s < slots; s++)
+        {
+            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions));
+            if (_slotTracks[s].Vote(match, _threshold, _options.MinMargin, _options, at) is { } decision)
+            {
+                decisions.Add(decision);
+                _decisions++;
+            }
+        }
+
+        _tracker.Expire(at, _options.TrackTimeout);
+        _lastFrameTime = _time.GetElapsedTime(started);
+        if (_lastFrameAt is { } previous && at > previous)
+        {
+            // Exponential average over about ten frames: steady enough for the status topic, quick to show a stall.
+            var instant = 1.0 / (at - previous).TotalSeconds;
+            _framesPerSecond = _framesPerSecond == 0 ? instant : (0.9 * _framesPerSecond) + (0.1 * instant);
+        }
+
+        _lastFrameAt = at;
+        _frames++;
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Time.Testing;
+using Siampain.Camera;
+using Siampain.Detection;
+using Siampain.Imaging;
+using Siampain.Pipeline;
+using Siampain.Recognition;
+using Siampain.Tests.Infrastructure;
+
+namespace Siampain.Tests.Pipeline;
+
+public sealed class RecognitionPipelineTests : IDisposable
+{
+    private static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(1000.0 / 15);
+
+    private readonly FaceAnalyzer _analyzer = new(TestAssets.Manifest, "int8");
+    private readonly FaceGallery _gallery;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero));
+    private readonly RgbImage _photo = TestAssets.LoadSample(3);
+    private readonly List<DetectedFace> _photoFaces;
+
+    public RecognitionPipelineTests()
+    {
+        _gallery = new FaceGallery(_analyzer.Embedder.Dimensions);
+        _photoFaces = DoorFrames.FacesOf(_photo);
+    }
+
+    [Fact]
+    public void A_person_standing_at_the_door_is_recognised_once_after_three_agreeing_frames()
+    {
+        Enrol("alice", 0);
+        Enrol("bob", 1);
+        var pipeline = Create();
+        var frame = DoorFrames.Around(_photo, _photoFaces[0]);
+
+        var decisions = Play(pipeline, frame, frames: 10);
+
+        var decision = Assert.Single(decisions);
+        Assert.Equal(DecisionKind.Recognised, decision.Kind);
+        Assert.Equal("alice", decision.PersonId);
+        Assert.Equal(3, decision.Votes);
+        Assert.Equal(2 * FrameInterval, decision.Latency);
+        Assert.InRange(decision.Confidence, pipeline.Threshold, 1f);
+        Assert.Equal(10, pipeline.Stats.Frames);
+        Assert.InRange(pipeline.Stats.FramesPerSecond, 14.9, 15.1);
+    }
+
+    [Fact]
+    public void A_stranger_is_called_unknown_once()
+    {
+        Enrol("bob", 1);
+        var pipeline = Create();
+
+        var decisions = Play(pipeline, DoorFrames.Around(_photo, _photoFaces[0]), frames: 12);
+
+        var decision = Assert.Single(decisions);
+        Assert.Equal(DecisionKind.Unknown, decision.Kind);
+        Assert.Null(decision.PersonId);
+        Assert.Equal(5, decision.Votes);
+    }
+
+    [Fact]
+    public void Leaving_and_coming_back_after_the_track_timeout_gives_a_second_decision()
+    {
+        Enrol("alice", 0);
+        var pipeline = Create();
+        var face = DoorFrames.Around(_photo, _photoFaces[0]);
+        var empty = new RgbImage(640, 480);
+
+        var decisions = Play(pipeline, face, frames: 5);
+        decisions.AddRange(Play(pipeline, empty, frames: 20));
+        decisions.AddRange(Play(pipeline, face, frames: 5));
+
+        Assert.Equal(2, decisions.Count);
+        Assert.All(decisions, d => Assert.Equal("alice", d.PersonId));
+        Assert.NotEqual(decisions[0].TrackId, decisions[1].TrackId);
+    }
+
+    [Fact]
+    public void Blurred_and_distant_faces_are_never_voted_on()
+    {
+        Enrol("alice", 0);
+        var options = new RecognitionOptions();
+        var blurred = DoorFrames.Around(_photo, _photoFaces[0], blurRadius: 4);
+        var far = DoorFrames.Around(_photo, _photoFaces[0], faceShareOfWidth: 0.07f);
+
+        var pipeline = Create(options);
+        Assert.Empty(Play(pipeline, blurred, frames: 15));
+        Assert.Empty(Play(pipeline, far, frames: 15));
+        Assert.Equal(pipeline.Stats.FacesSeen, pipeline.Stats.FacesRejectedByQuality);
+        Assert.True(pipeline.Stats.FacesSeen >= 15, $"{pipeline.Stats.FacesSeen} faces seen");
+    }
+
+    [Fact]
+    public void Sharpness_separates_a_sharp_crop_from_a_blurred_one()
+    {
+        var sharp = SharpnessOf(DoorFrames.Around(_photo, _photoFaces[0]));
+        var blurred = SharpnessOf(DoorFrames.Around(_photo, _photoFaces[0], blurRadius: 4));
+        Assert.True(sharp > new RecognitionOptions().MinSharpness, $"sharp {sharp}");
+        Assert.True(blurred < new RecognitionOptions().MinSharpness, $"blurred {blurred}");
+    }
+
+    private float SharpnessOf(RgbImage frame)
+    {
+        var face = _analyzer.FindCentralFace(frame) ?? throw new InvalidOperationException("no face");
+        var tensor = new float[112 * 112 * 3];
+        _analyzer.Embedder.Aligner.AlignInto(frame, face, tensor);
+        return FaceQuality.Sharpness(tensor, 112, _analyzer.Embedder.Manifest.Normalization.Std);
+    }
+
+    private RecognitionPipeline Create(RecognitionOptions? options = null) =>
+        new(_analyzer.Detector, _analyzer.Embedder, _gallery, options ?? new RecognitionOptions(), _time);
+
+    private void Enrol(string person, int faceIndex) => _gallery.Add(person, _analyzer.Embed(_photo, _photoFaces[faceIndex]));
+
+    private List<FaceDecision> Play(RecognitionPipeline pipeline, RgbImage image, int frames)
+    {
+        var decisions = new List<FaceDecision>();
+        for (var i = 0; i < frames; i++)
+        {
+            using var frame = Frame.Wrap(image);
+            frame.CapturedAt = _time.GetUtcNow();
+            pipeline.Process(frame, decisions);
+            _time.Advance(FrameInterval);
+        }
+
+        return decisions;
+    }
+
+    public void Dispose() => _analyzer.Dispose();
+}
