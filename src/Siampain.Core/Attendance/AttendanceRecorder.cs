@@ -100,11 +100,16 @@ public sealed class AttendanceRecorder
 
     /// <summary>
     /// Applies one sighting to the running sessions and stores what it changed. Returns the records written
-    /// (empty when the sighting changes nothing or no session is running).
+    /// (empty when the sighting changes nothing or no session is running). A missing name is looked up.
     /// </summary>
     /// <exception cref="StorageException">The records could not be stored; nothing was half-written.</exception>
     public IReadOnlyList<AttendanceRecord> Record(Sighting sighting)
     {
+        if (sighting.PersonId is { } person && sighting.PersonName is null)
+        {
+            sighting = sighting with { PersonName = _people.Find(person)?.Name };
+        }
+
         lock (_lock)
         {
             Tick();

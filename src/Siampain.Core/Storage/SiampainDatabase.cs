@@ -100,6 +100,12 @@ public sealed class SiampainDatabase : IDisposable
                 {
                     MakeDurable(db);
                 }
+
+                // A failed write may also have been noticed by now without an exception reaching this thread.
+                if (StreamFailure() is { } failure)
+                {
+                    throw failure;
+                }
             }
             catch (Exception e)
             {
@@ -318,8 +324,8 @@ public sealed class SiampainDatabase : IDisposable
         DurableFileStream? log = null;
         try
         {
-            data = new DurableFileStream(_openFile(dataPath), dropWrites);
-            log = new DurableFileStream(_openFile(logPath), dropWrites);
+            data = new DurableFileStream(_openFile(dataPath), failOnFlush: true, dropWrites);
+            log = new DurableFileStream(_openFile(logPath), failOnFlush: false, dropWrites);
             var engine = new LiteEngine(new EngineSettings
             {
                 DataStream = data,

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Siampain.Attendance;
+using Siampain.Detection;
 using Siampain.Messaging;
+using Siampain.Pipeline;
 using Siampain.Storage;
 using Siampain.Tests.Storage;
 
@@ -57,6 +59,20 @@ public sealed class AttendanceRecorderTests : IDisposable
         _recorder.Tick();
         Assert.Empty(_recorder.OpenSessions);
         Assert.Equal(SessionState.Closed, _store.FindSession(open.Id)!.State);
+    }
+
+    [Fact]
+    public void Pipeline_decisions_become_sightings_and_names_are_looked_up()
+    {
+        At(8, 55);
+        var face = new DetectedFace(new FaceBox(0, 0, 10, 10), 0.9f, default);
+        var recognised = Sighting.From(new FaceDecision(1, DecisionKind.Recognised, "s2", 0.8f, 5, Now.AddSeconds(-1), Now, face));
+        var unknown = Sighting.From(new FaceDecision(2, DecisionKind.Unknown, null, 0.3f, 5, Now, Now, face));
+
+        Assert.Null(Sighting.From(new FaceDecision(3, DecisionKind.Uncertain, null, 0.5f, 5, Now, Now, face)));
+        var record = Assert.Single(_recorder.Record(recognised!.Value));
+        Assert.Equal(("s2", "Bo", AttendanceStatus.Present), (record.PersonId, record.PersonName, record.Status));
+        Assert.Equal(AttendanceStatus.Unknown, Assert.Single(_recorder.Record(unknown!.Value)).Status);
     }
 
     [Fact]
