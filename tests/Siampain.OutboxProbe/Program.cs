@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Siampain.OutboxProbe;
+using Siampain.Storage;
 
 // The terminal's storage + attendance + MQTT side as a process of its own, for tests that kill it with SIGKILL.
 // Configuration comes from the command line (--Storage:Path=..., --Mqtt:Port=..., any service key), plus:
@@ -12,7 +13,8 @@ using Siampain.OutboxProbe;
 //   --Probe:IntervalMs=N  pause between two of them (default 0)
 //   --Probe:Tag=TEXT      prefix of the made-up person ids, unique per run
 // stdout carries one line per fact the test reads: "ready", "recorded <seq> <event_id>" (printed only after the
-// record's transaction is durable), "produced". Logs go to stderr.
+// record's transaction is durable), "produced", "drained" (the outbox is empty afterwards). Logs go to stderr.
+// Closing stdin stops it cleanly, like SIGTERM from systemd.
 var command = new ConfigurationBuilder().AddCommandLine(args).Build();
 var databasePath = command["Storage:Path"] ?? throw new ArgumentException("--Storage:Path=<file> is required");
 var port = int.Parse(command["Mqtt:Port"] ?? throw new ArgumentException("--Mqtt:Port=<port> is required"), CultureInfo.InvariantCulture);
@@ -35,6 +37,11 @@ using var host = ProbeTerminal.Build(
 await host.StartAsync();
 Console.WriteLine("ready");
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+_ = Task.Run(() =>
+{
+    Console.In.ReadToEnd();
+    lifetime.StopApplication();
+});
 for (var i = 0; i < events && !lifetime.ApplicationStopping.IsCancellationRequested; i++)
 {
     var record = ProbeTerminal.RecordVisitor(host.Services, $"{tag}-{i:D5}");
@@ -46,4 +53,11 @@ for (var i = 0; i < events && !lifetime.ApplicationStopping.IsCancellationReques
 }
 
 Console.WriteLine("produced");
+var outbox = host.Services.GetRequiredService<LiteOutbox>();
+while (outbox.PendingCount > 0 && !lifetime.ApplicationStopping.IsCancellationRequested)
+{
+    await Task.Delay(50);
+}
+
+Console.WriteLine("drained");
 await host.WaitForShutdownAsync();

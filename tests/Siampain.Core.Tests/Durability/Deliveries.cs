@@ -29,9 +29,9 @@ internal static class Deliveries
     public static int Distinct(IEnumerable<Delivery> deliveries) => deliveries.Select(d => d.Seq).Distinct().Count();
 
     /// <param name="lastSeq">The highest seq the terminal assigned; every seq 1..lastSeq must have arrived.</param>
-    /// <param name="mayRepeat">Seqs that may arrive more than once; null allows none.</param>
+    /// <param name="mayRepeat">Whether delivery number i may repeat the seq it carries; null allows no repeat.</param>
     /// <returns>Everything wrong, empty when the delivery was correct.</returns>
-    public static List<string> Problems(IReadOnlyList<Delivery> received, long lastSeq, IReadOnlySet<long>? mayRepeat = null)
+    public static List<string> Problems(IReadOnlyList<Delivery> received, long lastSeq, Func<int, long, bool>? mayRepeat = null)
     {
         var problems = new List<string>();
         var first = new Dictionary<long, string>();
@@ -55,7 +55,7 @@ internal static class Deliveries
                 {
                     problems.Add($"#{i}: seq {seq} reused for another event ({eventId}, first {firstId})");
                 }
-                else if (mayRepeat is null || !mayRepeat.Contains(seq))
+                else if (mayRepeat is null || !mayRepeat(i, seq))
                 {
                     problems.Add($"#{i}: seq {seq} delivered again although it was acknowledged");
                 }
