@@ -31,6 +31,7 @@ public sealed class LiteOutbox : IOutbox
     private readonly SiampainDatabase _db;
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
+    private readonly SequenceReservation _reservation;
     private TaskCompletionSource _enqueued = NewSignal();
     private long _pending;
     private OutboxLevel _lastLevel;
@@ -42,6 +43,12 @@ public sealed class LiteOutbox : IOutbox
         _db = db;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _reservation = new SequenceReservation(SequenceReservation.PathFor(db.Path), _logger);
+        if (db.Recovery is not null)
+        {
+            SkipPastPublishedSequences();
+        }
+
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
         db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
@@ -67,6 +74,7 @@ public sealed class LiteOutbox : IOutbox
         var meta = _db.Collection<MetaDocument>(MetaCollectionName);
         var counter = meta.FindById(SequenceKey) ?? new MetaDocument { Id = SequenceKey };
         counter.Value++;
+        _reservation.Cover(counter.Value);
         meta.Upsert(counter);
 
         var now = _db.Time.GetUtcNow();
@@ -134,6 +142,23 @@ public sealed class LiteOutbox : IOutbox
             : share * 100 >= _options.NearLimitPercent ? OutboxLevel.NearLimit
             : OutboxLevel.Normal;
         return new OutboxStatus(pending, oldest, level);
+    }
+
+    /// <summary>
+    /// After a damaged database was salvaged, the counter may be older than numbers already published (or gone):
+    /// continue after the highest number that may have been used.
+    /// </summary>
+    private void SkipPastPublishedSequences()
+    {
+        var meta = _db.Collection<MetaDocument>(MetaCollectionName);
+        var recovered = meta.FindById(SequenceKey)?.Value ?? 0;
+        var highestPending = Messages.FindOne(Query.All("_id", Query.Descending))?.Id ?? 0;
+        var floor = Math.Max(Math.Max(recovered, highestPending), _reservation.Reserved);
+        if (floor > recovered)
+        {
+            _db.Write(() => meta.Upsert(new MetaDocument { Id = SequenceKey, Value = floor }));
+            Log.SequenceSkipped(_logger, recovered, floor + 1);
+        }
     }
 
     private void CheckLimits()
