@@ -22,16 +22,21 @@ public sealed record OutboxStatus(long Pending, DateTimeOffset? OldestCreatedAt,
 /// The outbox as a LiteDB collection keyed by sequence number. Events are added inside the caller's
 /// <see cref="SiampainDatabase.Write{T}"/>, so an attendance record and its event commit together or not at all.
 /// </summary>
-public sealed class LiteOutbox : IOutbox
+public sealed class LiteOutbox : IOutbox, IDisposable
 {
     internal const string CollectionName = "outbox";
     internal const string MetaCollectionName = "meta";
     internal const string SequenceKey = "outbox.sequence";
 
+    /// <summary>How often the age limit is looked at when nothing is recorded or sent (an outage over a weekend).</summary>
+    internal static readonly TimeSpan LimitCheckInterval = TimeSpan.FromMinutes(1);
+
     private readonly SiampainDatabase _db;
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
     private readonly SequenceReservation _reservation;
+    private readonly Lock _levelLock = new();
+    private readonly ITimer _limitTimer;
     private TaskCompletionSource _enqueued = NewSignal();
     private long _pending;
     private OutboxLevel _lastLevel;
@@ -52,6 +57,9 @@ public sealed class LiteOutbox : IOutbox
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
         db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
+
+        // Enqueue and MarkSent look at the limits, but the age of a stuck backlog grows while neither happens.
+        _limitTimer = db.Time.CreateTimer(_ => CheckLimitsOnTimer(), null, LimitCheckInterval, LimitCheckInterval);
     }
 
     /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
@@ -161,24 +169,42 @@ public sealed class LiteOutbox : IOutbox
         }
     }
 
+    public void Dispose() => _limitTimer.Dispose();
+
+    private void CheckLimitsOnTimer()
+    {
+        try
+        {
+            CheckLimits();
+        }
+        catch (Exception e) when (e is StorageException or LiteException or IOException or ObjectDisposedException)
+        {
+            // The database is being reopened or closed; the next tick looks again.
+        }
+    }
+
     private void CheckLimits()
     {
-        // Only the level change is logged: a long outage would otherwise log once per event.
-        var status = GetStatus();
-        if (status.Level == _lastLevel)
+        // Only the level change is logged: a long outage would otherwise log once per event. The lock keeps the
+        // timer and a writer from announcing two changes out of order.
+        lock (_levelLock)
         {
-            return;
-        }
+            var status = GetStatus();
+            if (status.Level == _lastLevel)
+            {
+                return;
+            }
 
-        _lastLevel = status.Level;
-        LevelChanged?.Invoke(status);
-        if (status.Level == OutboxLevel.NearLimit)
-        {
-            Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
-        }
-        else if (status.Level == OutboxLevel.OverLimit)
-        {
-            Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            _lastLevel = status.Level;
+            LevelChanged?.Invoke(status);
+            if (status.Level == OutboxLevel.NearLimit)
+            {
+                Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
+            }
+            else if (status.Level == OutboxLevel.OverLimit)
+            {
+                Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            }
         }
     }
 

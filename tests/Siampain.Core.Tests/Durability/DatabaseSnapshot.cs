@@ -23,7 +23,7 @@ internal sealed record DatabaseSnapshot(long LastSequence, IReadOnlySet<long> Pe
             }
 
             using var db = new SiampainDatabase(new StorageOptions { Path = copy }, TimeProvider.System);
-            var outbox = new LiteOutbox(db, new OutboxOptions());
+            using var outbox = new LiteOutbox(db, new OutboxOptions());
             var last = db.Collection<MetaDocument>(LiteOutbox.MetaCollectionName).FindById(LiteOutbox.SequenceKey)?.Value ?? 0;
             var pending = outbox.PeekPending(int.MaxValue).Select(m => m.Sequence).ToHashSet();
             var records = new AttendanceStore(db).Records.FindAll().Select(r => new Delivery(r.Sequence, r.EventId)).OrderBy(r => r.Seq).ToList();
