@@ -111,14 +111,18 @@ public sealed class LiteOutbox : IOutbox, IDisposable
         return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
     }
 
-    public void MarkSent(long sequence)
+    public void MarkSent(long sequence) => MarkSent([sequence]);
+
+    public void MarkSent(IReadOnlyCollection<long> sequences)
     {
+        ArgumentNullException.ThrowIfNull(sequences);
+
         // Not durable on purpose: losing a "sent" mark in a power cut only causes a duplicate, which consumers
         // drop by event_id, and skipping the fsync keeps draining a long backlog fast.
-        var deleted = _db.Write(() => Messages.Delete(sequence), durable: false);
-        if (deleted)
+        var deleted = _db.Write(() => sequences.Count(s => Messages.Delete(s)), durable: false);
+        if (deleted > 0)
         {
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Add(ref _pending, -deleted);
             CheckLimits();
         }
     }
