@@ -45,7 +45,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IDisposable
             if (draining)
             {
                 await broker.RestartAsync();
-                await dashboard.ReconnectAsync();
+                await ReconnectAsync(dashboard);
 
                 // Mosquitto forwards in the order it receives, so this splits what the dashboard gets by run.
                 await dashboard.PublishAsync(MarkerTopic, run.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -126,5 +126,22 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IDisposable
         var arrived = received.GroupBy(d => d.Seq).ToDictionary(g => g.Key, g => g.First().EventId);
         Assert.All(recorded, r => Assert.Equal(r.EventId, arrived[r.Seq]));
         output.WriteLine($"seed {seed}: {final.LastSequence} events, {received.Count - final.LastSequence} duplicate deliveries");
+    }
+
+    /// <summary>The dashboard's client may still be winding down the connection the broker's stop cut; retry until it can connect.</summary>
+    private static async Task ReconnectAsync(MqttProbe dashboard)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await dashboard.ReconnectAsync();
+                return;
+            }
+            catch (Exception e) when (attempt < 100 && e is InvalidOperationException or MQTTnet.Exceptions.MqttCommunicationException)
+            {
+                await Task.Delay(50);
+            }
+        }
     }
 }
