@@ -28,32 +28,18 @@ public sealed class LiteOutbox : IOutbox, IDisposable
     internal const string MetaCollectionName = "meta";
     internal const string SequenceKey = "outbox.sequence";
 
-    /// <summary>
-    /// Acknowledged events are deleted in batches of this many, or <see cref="AckDelay"/> after the first of a
-    /// batch: one commit per PUBACK would cap draining a long backlog at the disk's commit rate. A crash loses at
-    /// most one batch of marks, which only means those events are sent again (consumers dedupe on event_id).
-    /// </summary>
-    internal const int AckBatch = 64;
-
-    internal static readonly TimeSpan AckDelay = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How often the age of the oldest event is looked up; counts are checked on every change.</summary>
-    private static readonly TimeSpan AgeCheckInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often the age limit is looked at when nothing is recorded or sent (an outage over a weekend).</summary>
+    internal static readonly TimeSpan LimitCheckInterval = TimeSpan.FromMinutes(1);
 
     private readonly SiampainDatabase _db;
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
-    private readonly Lock _ackLock = new();
-    private readonly SortedSet<long> _acked = [];
-
-    /// <summary>A copy of <see cref="_acked"/> for readers, which must not take the lock: a commit's callbacks read it.</summary>
-    private volatile long[] _ackedSnapshot = [];
-    private readonly ITimer _ackTimer;
+    private readonly SequenceReservation _reservation;
+    private readonly Lock _levelLock = new();
+    private readonly ITimer _limitTimer;
     private TaskCompletionSource _enqueued = NewSignal();
     private long _pending;
     private OutboxLevel _lastLevel;
-    private OutboxStatus? _lastStatus;
-    private DateTimeOffset _lastAgeCheck;
 
     public LiteOutbox(SiampainDatabase db, OutboxOptions options, ILogger<LiteOutbox>? logger = null)
     {
@@ -62,10 +48,18 @@ public sealed class LiteOutbox : IOutbox, IDisposable
         _db = db;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _reservation = new SequenceReservation(SequenceReservation.PathFor(db.Path), _logger);
+        if (db.Recovery is not null)
+        {
+            SkipPastPublishedSequences();
+        }
+
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
-        _ackTimer = db.Time.CreateTimer(_ => FlushAcknowledged(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount() - _ackedSnapshot.Length);
+        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
+
+        // Enqueue and MarkSent look at the limits, but the age of a stuck backlog grows while neither happens.
+        _limitTimer = db.Time.CreateTimer(_ => CheckLimitsOnTimer(), null, LimitCheckInterval, LimitCheckInterval);
     }
 
     /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
@@ -88,6 +82,7 @@ public sealed class LiteOutbox : IOutbox, IDisposable
         var meta = _db.Collection<MetaDocument>(MetaCollectionName);
         var counter = meta.FindById(SequenceKey) ?? new MetaDocument { Id = SequenceKey };
         counter.Value++;
+        _reservation.Cover(counter.Value);
         meta.Upsert(counter);
 
         var now = _db.Time.GetUtcNow();
@@ -113,81 +108,23 @@ public sealed class LiteOutbox : IOutbox, IDisposable
     public IReadOnlyList<OutboxMessage> PeekPending(int max)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        var acked = _ackedSnapshot;
-        return Messages.Find(Query.All("_id", Query.Ascending), limit: max + acked.Length)
-            .Where(d => Array.BinarySearch(acked, d.Id) < 0)
-            .Take(max)
-            .Select(d => d.ToMessage())
-            .ToList();
+        return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
     }
 
-    public void MarkSent(long sequence)
+    public void MarkSent(long sequence) => MarkSent([sequence]);
+
+    public void MarkSent(IReadOnlyCollection<long> sequences)
     {
-        bool flushNow;
-        lock (_ackLock)
+        ArgumentNullException.ThrowIfNull(sequences);
+
+        // Not durable on purpose: losing a "sent" mark in a power cut only causes a duplicate, which consumers
+        // drop by event_id, and skipping the fsync keeps draining a long backlog fast.
+        var deleted = _db.Write(() => sequences.Count(s => Messages.Delete(s)), durable: false);
+        if (deleted > 0)
         {
-            if (_acked.Contains(sequence) || Messages.FindById(sequence) is null)
-            {
-                return;
-            }
-
-            _acked.Add(sequence);
-            _ackedSnapshot = [.. _acked];
-            var left = Interlocked.Decrement(ref _pending);
-
-            // An empty backlog is written at once, so an idle terminal's outbox is empty on disk too.
-            flushNow = _acked.Count >= AckBatch || left == 0;
-            if (!flushNow && _acked.Count == 1)
-            {
-                _ackTimer.Change(AckDelay, Timeout.InfiniteTimeSpan);
-            }
+            Interlocked.Add(ref _pending, -deleted);
+            CheckLimits();
         }
-
-        if (flushNow)
-        {
-            FlushAcknowledged();
-        }
-
-        CheckLimits();
-    }
-
-    /// <summary>Deletes the acknowledged events now (also done in batches, on a short timer, and on dispose).</summary>
-    public void FlushAcknowledged()
-    {
-        lock (_ackLock)
-        {
-            if (_acked.Count == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                // Not durable on purpose: a lost mark only causes a duplicate, and an fsync per batch is not needed.
-                _db.Write(() =>
-                {
-                    foreach (var sequence in _acked)
-                    {
-                        Messages.Delete(sequence);
-                    }
-                }, durable: false);
-                _acked.Clear();
-                _ackedSnapshot = [];
-                _ackTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            }
-            catch (StorageException e)
-            {
-                // Kept in memory and retried with the next batch; the events stay hidden from PeekPending.
-                Log.AckFlushFailed(_logger, _acked.Count, e);
-                _ackTimer.Change(AckDelay, Timeout.InfiniteTimeSpan);
-            }
-        }
-    }
-
-    public void Dispose()
-    {
-        _ackTimer.Dispose();
-        FlushAcknowledged();
     }
 
     public async ValueTask WaitForPendingAsync(CancellationToken cancellationToken)
@@ -207,48 +144,71 @@ public sealed class LiteOutbox : IOutbox, IDisposable
 
     public OutboxStatus GetStatus()
     {
-        var acked = _ackedSnapshot;
         var pending = PendingCount;
-        var oldest = pending > 0
-            ? Messages.Find(Query.All("_id", Query.Ascending), limit: acked.Length + 1).FirstOrDefault(d => Array.BinarySearch(acked, d.Id) < 0)?.CreatedAt
-            : null;
-        var status = new OutboxStatus(pending, oldest, LevelOf(pending, oldest));
-        _lastStatus = status;
-        _lastAgeCheck = _db.Time.GetUtcNow();
-        return status;
-    }
-
-    private OutboxLevel LevelOf(long pending, DateTimeOffset? oldest)
-    {
+        var oldest = pending > 0 ? Messages.FindOne(Query.All("_id", Query.Ascending))?.CreatedAt : null;
         var age = oldest is { } o ? _db.Time.GetUtcNow() - o : TimeSpan.Zero;
-        var share = Math.Max((double)pending / _options.MaxPending, age / TimeSpan.FromHours(_options.MaxAgeHours));
-        return share >= 1 ? OutboxLevel.OverLimit
+        var countShare = (double)pending / _options.MaxPending;
+        var ageShare = age / TimeSpan.FromHours(_options.MaxAgeHours);
+        var share = Math.Max(countShare, ageShare);
+        var level = share >= 1 ? OutboxLevel.OverLimit
             : share * 100 >= _options.NearLimitPercent ? OutboxLevel.NearLimit
             : OutboxLevel.Normal;
+        return new OutboxStatus(pending, oldest, level);
+    }
+
+    /// <summary>
+    /// After a damaged database was salvaged, the counter may be older than numbers already published (or gone):
+    /// continue after the highest number that may have been used.
+    /// </summary>
+    private void SkipPastPublishedSequences()
+    {
+        var meta = _db.Collection<MetaDocument>(MetaCollectionName);
+        var recovered = meta.FindById(SequenceKey)?.Value ?? 0;
+        var highestPending = Messages.FindOne(Query.All("_id", Query.Descending))?.Id ?? 0;
+        var floor = Math.Max(Math.Max(recovered, highestPending), _reservation.Reserved);
+        if (floor > recovered)
+        {
+            _db.Write(() => meta.Upsert(new MetaDocument { Id = SequenceKey, Value = floor }));
+            Log.SequenceSkipped(_logger, recovered, floor + 1);
+        }
+    }
+
+    public void Dispose() => _limitTimer.Dispose();
+
+    private void CheckLimitsOnTimer()
+    {
+        try
+        {
+            CheckLimits();
+        }
+        catch (Exception e) when (e is StorageException or LiteException or IOException or ObjectDisposedException)
+        {
+            // The database is being reopened or closed; the next tick looks again.
+        }
     }
 
     private void CheckLimits()
     {
-        // The age needs a look at the oldest event; once a second is plenty for a limit measured in hours.
-        var status = _lastStatus is { } last && _db.Time.GetUtcNow() - _lastAgeCheck < AgeCheckInterval && PendingCount > 0
-            ? last with { Pending = PendingCount, Level = LevelOf(PendingCount, last.OldestCreatedAt) }
-            : GetStatus();
+        // Only the level change is logged: a long outage would otherwise log once per event. The lock keeps the
+        // timer and a writer from announcing two changes out of order.
+        lock (_levelLock)
+        {
+            var status = GetStatus();
+            if (status.Level == _lastLevel)
+            {
+                return;
+            }
 
-        // Only the level change is reported: a long outage would otherwise log once per event.
-        if (status.Level == _lastLevel)
-        {
-            return;
-        }
-
-        _lastLevel = status.Level;
-        LevelChanged?.Invoke(status);
-        if (status.Level == OutboxLevel.NearLimit)
-        {
-            Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
-        }
-        else if (status.Level == OutboxLevel.OverLimit)
-        {
-            Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            _lastLevel = status.Level;
+            LevelChanged?.Invoke(status);
+            if (status.Level == OutboxLevel.NearLimit)
+            {
+                Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
+            }
+            else if (status.Level == OutboxLevel.OverLimit)
+            {
+                Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            }
         }
     }
 
