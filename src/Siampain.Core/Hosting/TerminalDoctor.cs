@@ -304,7 +304,8 @@ public sealed class TerminalDoctor
             using var db = new SiampainDatabase(options, _time);
             var people = new PeopleStore(db);
             var templates = modelId is null ? people.ListTemplates().Count : people.ListTemplates(modelId).Count;
-            var pending = new LiteOutbox(db, new OutboxOptions()).PendingCount;
+            using var outbox = new LiteOutbox(db, new OutboxOptions());
+            var pending = outbox.PendingCount;
             var detail = $"{path}: {people.List().Count} people, {templates} templates{(modelId is null ? string.Empty : " for this embedder")}, {pending} events waiting in the outbox";
             if (db.Recovery is { } recovery)
             {
