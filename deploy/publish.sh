@@ -49,6 +49,7 @@ for rid in "${rids[@]}"; do
   else
     echo "publish: warning: deploy/siampain.example.json is missing; install.sh will refuse to create a config" >&2
   fi
+  cp docs/operations.md "$release/operations.md" 2>/dev/null || true
   git rev-parse --short HEAD > "$release/app/VERSION" 2>/dev/null || echo unknown > "$release/app/VERSION"
   if [ "$tar" = 1 ]; then
     tar -C "$out" -czf "$release.tar.gz" "siampain-$rid"

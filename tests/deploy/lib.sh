@@ -49,3 +49,13 @@ ensure_rootfs() {
   fi
   echo "$root"
 }
+
+# Runs a command (or function) holding the machine-wide CI lock: apt, dpkg and the rootfs cache are shared by
+# every test run on the machine.
+with_ci_lock() {
+  mkdir -p /var/lock
+  {
+    flock 9
+    "$@"
+  } 9>/var/lock/siampain-ci.lock
+}
