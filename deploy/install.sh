@@ -221,10 +221,18 @@ fi
 # restart, not start: an update must replace the running old binaries. No blocking: READY comes only after the
 # first frame, and a missing camera should not hang the installer.
 systemctl restart --no-block siampain.service
-for _ in $(seq 1 "$START_WAIT"); do
+waited=0
+while :; do
   state=$(systemctl is-active siampain.service || true)
-  [ "$state" = activating ] || [ "$state" = reloading ] || break
+  # Right after the restart request the old instance may still be active or stopping.
+  case "$state" in
+    activating|deactivating|reloading) ;;
+    inactive|active) [ "$waited" -ge 2 ] && break ;;
+    *) break ;;
+  esac
+  [ "$waited" -ge "$START_WAIT" ] && break
   sleep 1
+  waited=$((waited + 1))
 done
 case "$state" in
   active) say "done; siampain is running (journalctl -u siampain -f to watch it)" ;;

@@ -2,63 +2,90 @@
 # commands in it. Sourced by the systemd tests after lib.sh.
 #   container_boot ROOTFS     copies the cached root to a scratch folder and boots it (waits for multi-user)
 #   in_container CMD...       runs CMD inside (all namespaces of the container's PID 1)
-#   container_stop            powers it off and removes the scratch copy
+#   container_stop            powers it off (kills it if it hangs) and removes the scratch copy
 
 SIAMPAIN_MACHINE=${SIAMPAIN_MACHINE:-siampain-ci-$$}
+CONTAINER_PID=
+CONTAINER_NSPAWN=
+CONTAINER_SCRIPT=
+CONTAINER_HOLD=
+CONTAINER_DIR=
 
 container_boot() {
-  local cached="$1"
+  local cached="$1" i state
   CONTAINER_DIR=$(mktemp -d /var/tmp/siampain-nspawn.XXXXXX)
   CONTAINER_ROOT="$CONTAINER_DIR/root"
   # A throw-away copy: every run starts from the same clean system, and the cache stays pristine.
   cp -a "$cached" "$CONTAINER_ROOT"
   CONTAINER_CONSOLE="$CONTAINER_DIR/console.log"
-  # systemd-nspawn wants a terminal on stdin; `script` gives it a pty, and the never-ending pipe keeps that pty's
-  # input open (at end of input nspawn would see a hang-up and stop the container).
-  (tail -f /dev/null | script -qfec "systemd-nspawn --quiet --register=no --keep-unit --private-network \
-      --machine=$SIAMPAIN_MACHINE -D $CONTAINER_ROOT -b" "$CONTAINER_CONSOLE" >/dev/null 2>&1) &
-  CONTAINER_SHELL=$!
-  local i
-  CONTAINER_PID=
+  # systemd-nspawn wants a terminal; `script` gives it a pty. Its input is a FIFO held open by a sleeping writer:
+  # at end of input nspawn would see a hang-up and stop the container.
+  mkfifo "$CONTAINER_DIR/stdin"
+  sleep infinity >"$CONTAINER_DIR/stdin" &
+  CONTAINER_HOLD=$!
+  script -qfec "systemd-nspawn --quiet --register=no --keep-unit --private-network --machine=$SIAMPAIN_MACHINE -D $CONTAINER_ROOT -b" \
+    "$CONTAINER_CONSOLE" <"$CONTAINER_DIR/stdin" >/dev/null 2>&1 &
+  CONTAINER_SCRIPT=$!
   for i in $(seq 1 120); do
-    kill -0 "$CONTAINER_SHELL" 2>/dev/null || break
-    CONTAINER_PID=$(container_init_pid) && [ -n "$CONTAINER_PID" ] \
-      && state=$(in_container systemctl is-system-running 2>/dev/null) \
-      && { [ "$state" = running ] || [ "$state" = degraded ]; } && break
+    kill -0 "$CONTAINER_SCRIPT" 2>/dev/null || break
+    [ -n "$CONTAINER_NSPAWN" ] || CONTAINER_NSPAWN=$(pgrep -P "$CONTAINER_SCRIPT" -x systemd-nspawn || true)
+    [ -n "$CONTAINER_NSPAWN" ] && [ -z "$CONTAINER_PID" ] && CONTAINER_PID=$(container_init_pid || true)
+    if [ -n "$CONTAINER_PID" ]; then
+      state=$(in_container systemctl is-system-running 2>/dev/null || true)
+      [ "$state" = running ] || [ "$state" = degraded ] && break
+    fi
     sleep 1
   done
-  [ -n "$CONTAINER_PID" ] || { log "container did not boot; its console:"; cat "$CONTAINER_CONSOLE" >&2; return 1; }
-  log "container booted (PID 1 = host pid $CONTAINER_PID, system $(in_container systemctl is-system-running 2>/dev/null))"
+  if [ -z "$CONTAINER_PID" ] || [ "${state:-}" != running ] && [ "${state:-}" != degraded ]; then
+    log "container did not boot (state '${state:-}'); its console:"
+    cat "$CONTAINER_CONSOLE" >&2
+    return 1
+  fi
+  log "container booted (its PID 1 is host pid $CONTAINER_PID; system $state)"
 }
 
-# The host pid of the container's systemd: the process under our nspawn whose pid in its own namespace is 1.
+# The container's systemd: the child of our systemd-nspawn whose pid is 1 in its own pid namespace.
 container_init_pid() {
-  local todo=("$CONTAINER_SHELL") p c
-  while [ ${#todo[@]} -gt 0 ]; do
-    p=${todo[0]}; todo=("${todo[@]:1}")
-    if grep -q '^NSpid:[[:space:]]*[0-9]*[[:space:]]*1$' "/proc/$p/status" 2>/dev/null; then echo "$p"; return 0; fi
-    for c in $(pgrep -P "$p"); do todo+=("$c"); done
+  local p
+  for p in $(pgrep -P "$CONTAINER_NSPAWN"); do
+    if grep -Eq '^NSpid:[[:space:]]+[0-9]+[[:space:]]+1$' "/proc/$p/status" 2>/dev/null; then
+      echo "$p"
+      return 0
+    fi
   done
   return 1
 }
 
 in_container() {
-  nsenter --target "$CONTAINER_PID" --mount --uts --ipc --net --pid --root --wd=/ \
-    env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0 TERM=dumb "$@"
+  # Never fall through to the host: the target must be PID 1 of another pid namespace.
+  if [ -z "$CONTAINER_PID" ] || ! grep -Eq '^NSpid:[[:space:]]+[0-9]+[[:space:]]+1$' "/proc/$CONTAINER_PID/status" 2>/dev/null; then
+    echo "in_container: the container is not running" >&2
+    return 99
+  fi
+  # env -C /: nsenter keeps the host's working folder, which does not exist in the container.
+  nsenter --target "$CONTAINER_PID" --mount --uts --ipc --net --pid --root \
+    env -C / -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0 TERM=dumb "$@"
 }
 
 container_stop() {
-  [ -n "${CONTAINER_PID:-}" ] && in_container systemctl poweroff >/dev/null 2>&1 || true
   local i
-  for i in $(seq 1 30); do
-    kill -0 "${CONTAINER_SHELL:-0}" 2>/dev/null || break
+  if [ -n "$CONTAINER_PID" ]; then
+    in_container systemctl poweroff --no-block >/dev/null 2>&1 || true
+    for i in $(seq 1 20); do
+      kill -0 "$CONTAINER_NSPAWN" 2>/dev/null || break
+      sleep 1
+    done
+    # Killing a pid namespace's init kills everything in it.
+    kill -0 "$CONTAINER_NSPAWN" 2>/dev/null && kill -KILL "$CONTAINER_PID" 2>/dev/null
+  fi
+  for i in $(seq 1 10); do
+    [ -n "$CONTAINER_NSPAWN" ] && kill -0 "$CONTAINER_NSPAWN" 2>/dev/null || break
     sleep 1
   done
-  if kill -0 "${CONTAINER_SHELL:-0}" 2>/dev/null; then
-    [ -n "${CONTAINER_PID:-}" ] && kill -KILL "$CONTAINER_PID" 2>/dev/null
-    kill "$CONTAINER_SHELL" 2>/dev/null
-  fi
-  wait "${CONTAINER_SHELL:-0}" 2>/dev/null || true
-  [ -n "${CONTAINER_DIR:-}" ] && rm -rf "$CONTAINER_DIR"
-  CONTAINER_PID= CONTAINER_DIR=
+  [ -n "$CONTAINER_NSPAWN" ] && kill -KILL "$CONTAINER_NSPAWN" 2>/dev/null
+  [ -n "$CONTAINER_SCRIPT" ] && kill "$CONTAINER_SCRIPT" 2>/dev/null
+  [ -n "$CONTAINER_HOLD" ] && kill "$CONTAINER_HOLD" 2>/dev/null
+  wait 2>/dev/null || true
+  [ -n "$CONTAINER_DIR" ] && rm -rf "$CONTAINER_DIR"
+  CONTAINER_PID= CONTAINER_NSPAWN= CONTAINER_SCRIPT= CONTAINER_HOLD= CONTAINER_DIR=
 }

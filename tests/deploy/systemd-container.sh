@@ -116,6 +116,7 @@ ready_line=$(ic journalctl -u siampain -o cat --no-pager | grep -n 'Started siam
 models_line=$(ic journalctl -u siampain -o cat --no-pager | grep -n 'Models loaded' | tail -1 | cut -d: -f1)
 [ -n "$ready_line" ] && [ -n "$models_line" ] && [ "$models_line" -lt "$ready_line" ] \
   || die "systemd reported Started before the models were loaded: $(ic journalctl -u siampain -o cat --no-pager | tail -20)"
+log "READY: 'Models loaded' is journal line $models_line, systemd's 'Started' line $ready_line"
 
 pid=$(ic systemctl show -p MainPID --value siampain)
 status=$(ic cat "/proc/$pid/status")
@@ -128,7 +129,7 @@ grep -q '^NoNewPrivs:[[:space:]]*1' <<<"$status" || die "NoNewPrivileges is not 
 grep -q '^Seccomp:[[:space:]]*2' <<<"$status" || die "the system call filter is not in effect"
 grep -q '^CapEff:[[:space:]]*0000000000000000' <<<"$status" || die "the service has capabilities"
 ic nsenter -t "$pid" -m sh -c '! touch /opt/siampain/x 2>/dev/null && ! touch /etc/siampain/x 2>/dev/null && touch /var/lib/siampain/.rw && rm /var/lib/siampain/.rw' \
-  || die "ProtectSystem=strict is not in effect (or the state folder is not writable)"
+  || die "ProtectSystem=strict is not in effect (or the state folder is not writable): $(ic nsenter -t "$pid" -m sh -c "touch /etc/siampain/x; grep -E \" /(etc|opt|var/lib/siampain|etc/siampain) \" /proc/self/mountinfo" 2>&1)"
 log "running as siampain (groups gpio, video), no capabilities, NoNewPrivs, seccomp, read-only system"
 
 verify=$(ic systemd-analyze verify /etc/systemd/system/siampain.service 2>&1) || die "systemd-analyze verify failed: $verify"
@@ -139,7 +140,7 @@ log "systemd-analyze verify: clean"
 out=$(ic /root/release/install.sh 2>&1) || die "second install failed: $out"
 grep -qF "the systemd unit is up to date" <<<"$out" || die "second install replaced the unit: $out"
 [ "$(ic systemctl is-active siampain)" = active ] || die "not active after the second install"
-log "install again: $(tr '\n' ' ' <<<"$out" | cut -c1-200)"
+log "install again: $(grep -v WARNING <<<"$out" | tr '\n' ' ' | cut -c1-240)"
 
 # --- bad input on an installed board ---------------------------------------------------------------------------
 ic chmod 0644 /etc/siampain/siampain.json
