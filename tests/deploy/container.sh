@@ -76,15 +76,16 @@ container_stop() {
       sleep 1
     done
     # Killing a pid namespace's init kills everything in it.
-    kill -0 "$CONTAINER_NSPAWN" 2>/dev/null && kill -KILL "$CONTAINER_PID" 2>/dev/null
+    kill -0 "$CONTAINER_NSPAWN" 2>/dev/null && kill -KILL "$CONTAINER_PID" 2>/dev/null || true
   fi
   for i in $(seq 1 10); do
     [ -n "$CONTAINER_NSPAWN" ] && kill -0 "$CONTAINER_NSPAWN" 2>/dev/null || break
     sleep 1
   done
-  [ -n "$CONTAINER_NSPAWN" ] && kill -KILL "$CONTAINER_NSPAWN" 2>/dev/null
-  [ -n "$CONTAINER_SCRIPT" ] && kill "$CONTAINER_SCRIPT" 2>/dev/null
-  [ -n "$CONTAINER_HOLD" ] && kill "$CONTAINER_HOLD" 2>/dev/null
+  # Each step on its own: a process that is already gone must not end the cleanup (set -e) before the rest.
+  [ -n "$CONTAINER_NSPAWN" ] && kill -KILL "$CONTAINER_NSPAWN" 2>/dev/null || true
+  [ -n "$CONTAINER_SCRIPT" ] && kill "$CONTAINER_SCRIPT" 2>/dev/null || true
+  [ -n "$CONTAINER_HOLD" ] && kill "$CONTAINER_HOLD" 2>/dev/null || true
   wait 2>/dev/null || true
   [ -n "$CONTAINER_DIR" ] && rm -rf "$CONTAINER_DIR"
   CONTAINER_PID= CONTAINER_NSPAWN= CONTAINER_SCRIPT= CONTAINER_HOLD= CONTAINER_DIR=
