@@ -79,10 +79,18 @@ ic rm /etc/siampain
 out=$(ic /root/release/install.sh 2>&1) && die "install with no camera should report that the service did not start: $out"
 grep -qF "no camera found" <<<"$out" || die "install did not warn about the missing camera: $out"
 grep -qF "no GPIO chips" <<<"$out" || die "install did not warn about the missing GPIO chips: $out"
-grep -qE "camera error|door signal error" <<<"$out" || die "install did not show the service's start error: $out"
-log "no camera: $(grep -E 'camera error|door signal error' <<<"$out" | head -1 | cut -c1-200)"
+grep -qE "configuration error|camera error|door signal error" <<<"$out" || die "install did not show the service's start error: $out"
+log "template as shipped: $(grep -E -A1 'configuration error|camera error|door signal error' <<<"$out" | tr '\n' ' ' | cut -c1-200)"
 [ "$(ic systemctl show -p ActiveEnterTimestampMonotonic --value siampain)" = 0 ] || die "the unit became active without READY"
 [ "$(ic systemctl show -p NRestarts --value siampain)" = 0 ] || die "a configuration error (exit 78) was restarted"
+# The template's broker credentials filled in (here: none, plain TCP on loopback): what is left is the camera.
+ic sed -i -E '/"(Username|PasswordFile|CaFile)"/d; s/"Tls": true/"Tls": false/; s/"Host": "[^"]*"/"Host": "127.0.0.1"/; s/"Port": 8883/"Port": 1883/' \
+  /etc/siampain/siampain.json
+ic systemctl restart siampain 2>/dev/null && die "the service started without a camera"
+camera=$(ic journalctl -u siampain -o cat --no-pager | grep -E 'camera error' | tail -1)
+[ -n "$camera" ] || die "no camera error in the journal: $(ic journalctl -u siampain -o cat --no-pager | tail -10)"
+[ "$(ic systemctl show -p ExecMainStatus --value siampain)" = 78 ] || die "a missing camera did not exit with 78"
+log "no camera: exit 78, $camera"
 ic test -x /opt/siampain/siampain || die "a failing service must not undo the installation"
 
 # --- a working terminal ---------------------------------------------------------------------------------------
@@ -177,7 +185,7 @@ for _ in $(seq 1 60); do
 done
 [ "$(ic systemctl is-active siampain)" = active ] || die "not active again after the watchdog restart"
 [ "$(ic systemctl show -p NRestarts --value siampain)" -gt "$restarts" ] || die "NRestarts did not grow"
-log "restarted by systemd: $(ic journalctl -u siampain --since "$since" -o cat --no-pager | grep -E 'Watchdog timeout|watchdog|Scheduled restart' | tr '\n' '|' | cut -c1-300)"
+log "restarted by systemd: $(ic journalctl -u siampain --since "$since" -o cat --no-pager | grep -E '^siampain.service: (Watchdog timeout|Killing|Failed with result|Scheduled restart)' | tr '\n' '|' | cut -c1-300)"
 
 # --- systemctl stop is clean -------------------------------------------------------------------------------------
 since=$(ic date '+%Y-%m-%d %H:%M:%S')
