@@ -30,6 +30,15 @@ ensure_architecture() {
 
 repo_root() { (cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd); }
 
+# The Debian mirror this machine's apt uses (a CI machine may only reach that one).
+debian_mirror() {
+  local m
+  m=$( { grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
+         grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'; } \
+       | grep -E '/debian/?$' | head -1)
+  echo "${m:-http://deb.debian.org/debian}"
+}
+
 # A minimal Debian 12 root with systemd for booting in a container, cached outside the repository: debootstrap
 # downloads about 50 s of packages, so it is made once per machine and reused. Prints its path.
 SIAMPAIN_CI_CACHE=${SIAMPAIN_CI_CACHE:-/var/cache/siampain-ci}
@@ -38,9 +47,11 @@ ensure_rootfs() {
   if [ ! -f "$root/.complete" ]; then
     ensure_packages debootstrap systemd-container >&2 || return 1
     rm -rf "$root" && mkdir -p "$SIAMPAIN_CI_CACHE"
-    log "debootstrap: bookworm minbase + systemd into $root" >&2
+    local mirror
+    mirror=$(debian_mirror)
+    log "debootstrap: bookworm minbase + systemd from $mirror into $root" >&2
     debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus bookworm "$root" \
-      http://deb.debian.org/debian >"$SIAMPAIN_CI_CACHE/debootstrap.log" 2>&1 \
+      "$mirror" >"$SIAMPAIN_CI_CACHE/debootstrap.log" 2>&1 \
       || { tail -20 "$SIAMPAIN_CI_CACHE/debootstrap.log" >&2; return 1; }
     # No login prompt on the container's console: it would hold the pty nobody reads.
     ln -sf /dev/null "$root/etc/systemd/system/console-getty.service"

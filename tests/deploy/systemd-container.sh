@@ -30,7 +30,7 @@ rootfs=$(with_ci_lock ensure_rootfs) || die "debootstrap failed"
 release=${1:-}
 if [ -z "$release" ]; then
   log "publishing linux-x64"
-  "$root_dir/deploy/publish.sh" --out "$work/release" --no-tar linux-x64 >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; die "publish failed"; }
+  with_ci_lock "$root_dir/deploy/publish.sh" --out "$work/release" --no-tar linux-x64 >"$work/publish.log" 2>&1 || { cat "$work/publish.log"; die "publish failed"; }
   release="$work/release/siampain-linux-x64"
 fi
 [ -x "$release/app/siampain" ] || die "no release at $release"
