@@ -22,18 +22,38 @@ public sealed record OutboxStatus(long Pending, DateTimeOffset? OldestCreatedAt,
 /// The outbox as a LiteDB collection keyed by sequence number. Events are added inside the caller's
 /// <see cref="SiampainDatabase.Write{T}"/>, so an attendance record and its event commit together or not at all.
 /// </summary>
-public sealed class LiteOutbox : IOutbox
+public sealed class LiteOutbox : IOutbox, IDisposable
 {
     internal const string CollectionName = "outbox";
     internal const string MetaCollectionName = "meta";
     internal const string SequenceKey = "outbox.sequence";
 
+    /// <summary>
+    /// Acknowledged events are deleted in batches of this many, or <see cref="AckDelay"/> after the first of a
+    /// batch: one commit per PUBACK would cap draining a long backlog at the disk's commit rate. A crash loses at
+    /// most one batch of marks, which only means those events are sent again (consumers dedupe on event_id).
+    /// </summary>
+    internal const int AckBatch = 64;
+
+    internal static readonly TimeSpan AckDelay = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How often the age of the oldest event is looked up; counts are checked on every change.</summary>
+    private static readonly TimeSpan AgeCheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly SiampainDatabase _db;
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
+    private readonly Lock _ackLock = new();
+    private readonly SortedSet<long> _acked = [];
+
+    /// <summary>A copy of <see cref="_acked"/> for readers, which must not take the lock: a commit's callbacks read it.</summary>
+    private volatile long[] _ackedSnapshot = [];
+    private readonly ITimer _ackTimer;
     private TaskCompletionSource _enqueued = NewSignal();
     private long _pending;
     private OutboxLevel _lastLevel;
+    private OutboxStatus? _lastStatus;
+    private DateTimeOffset _lastAgeCheck;
 
     public LiteOutbox(SiampainDatabase db, OutboxOptions options, ILogger<LiteOutbox>? logger = null)
     {
@@ -44,7 +64,8 @@ public sealed class LiteOutbox : IOutbox
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
-        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
+        _ackTimer = db.Time.CreateTimer(_ => FlushAcknowledged(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount() - _ackedSnapshot.Length);
     }
 
     /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
@@ -92,19 +113,81 @@ public sealed class LiteOutbox : IOutbox
     public IReadOnlyList<OutboxMessage> PeekPending(int max)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
+        var acked = _ackedSnapshot;
+        return Messages.Find(Query.All("_id", Query.Ascending), limit: max + acked.Length)
+            .Where(d => Array.BinarySearch(acked, d.Id) < 0)
+            .Take(max)
+            .Select(d => d.ToMessage())
+            .ToList();
     }
 
     public void MarkSent(long sequence)
     {
-        // Not durable on purpose: losing a "sent" mark in a power cut only causes a duplicate, which consumers
-        // drop by event_id, and skipping the fsync keeps draining a long backlog fast.
-        var deleted = _db.Write(() => Messages.Delete(sequence), durable: false);
-        if (deleted)
+        bool flushNow;
+        lock (_ackLock)
         {
-            Interlocked.Decrement(ref _pending);
-            CheckLimits();
+            if (_acked.Contains(sequence) || Messages.FindById(sequence) is null)
+            {
+                return;
+            }
+
+            _acked.Add(sequence);
+            _ackedSnapshot = [.. _acked];
+            var left = Interlocked.Decrement(ref _pending);
+
+            // An empty backlog is written at once, so an idle terminal's outbox is empty on disk too.
+            flushNow = _acked.Count >= AckBatch || left == 0;
+            if (!flushNow && _acked.Count == 1)
+            {
+                _ackTimer.Change(AckDelay, Timeout.InfiniteTimeSpan);
+            }
         }
+
+        if (flushNow)
+        {
+            FlushAcknowledged();
+        }
+
+        CheckLimits();
+    }
+
+    /// <summary>Deletes the acknowledged events now (also done in batches, on a short timer, and on dispose).</summary>
+    public void FlushAcknowledged()
+    {
+        lock (_ackLock)
+        {
+            if (_acked.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                // Not durable on purpose: a lost mark only causes a duplicate, and an fsync per batch is not needed.
+                _db.Write(() =>
+                {
+                    foreach (var sequence in _acked)
+                    {
+                        Messages.Delete(sequence);
+                    }
+                }, durable: false);
+                _acked.Clear();
+                _ackedSnapshot = [];
+                _ackTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+            catch (StorageException e)
+            {
+                // Kept in memory and retried with the next batch; the events stay hidden from PeekPending.
+                Log.AckFlushFailed(_logger, _acked.Count, e);
+                _ackTimer.Change(AckDelay, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _ackTimer.Dispose();
+        FlushAcknowledged();
     }
 
     public async ValueTask WaitForPendingAsync(CancellationToken cancellationToken)
@@ -124,22 +207,34 @@ public sealed class LiteOutbox : IOutbox
 
     public OutboxStatus GetStatus()
     {
+        var acked = _ackedSnapshot;
         var pending = PendingCount;
-        var oldest = pending > 0 ? Messages.FindOne(Query.All("_id", Query.Ascending))?.CreatedAt : null;
+        var oldest = pending > 0
+            ? Messages.Find(Query.All("_id", Query.Ascending), limit: acked.Length + 1).FirstOrDefault(d => Array.BinarySearch(acked, d.Id) < 0)?.CreatedAt
+            : null;
+        var status = new OutboxStatus(pending, oldest, LevelOf(pending, oldest));
+        _lastStatus = status;
+        _lastAgeCheck = _db.Time.GetUtcNow();
+        return status;
+    }
+
+    private OutboxLevel LevelOf(long pending, DateTimeOffset? oldest)
+    {
         var age = oldest is { } o ? _db.Time.GetUtcNow() - o : TimeSpan.Zero;
-        var countShare = (double)pending / _options.MaxPending;
-        var ageShare = age / TimeSpan.FromHours(_options.MaxAgeHours);
-        var share = Math.Max(countShare, ageShare);
-        var level = share >= 1 ? OutboxLevel.OverLimit
+        var share = Math.Max((double)pending / _options.MaxPending, age / TimeSpan.FromHours(_options.MaxAgeHours));
+        return share >= 1 ? OutboxLevel.OverLimit
             : share * 100 >= _options.NearLimitPercent ? OutboxLevel.NearLimit
             : OutboxLevel.Normal;
-        return new OutboxStatus(pending, oldest, level);
     }
 
     private void CheckLimits()
     {
-        // Only the level change is logged: a long outage would otherwise log once per event.
-        var status = GetStatus();
+        // The age needs a look at the oldest event; once a second is plenty for a limit measured in hours.
+        var status = _lastStatus is { } last && _db.Time.GetUtcNow() - _lastAgeCheck < AgeCheckInterval && PendingCount > 0
+            ? last with { Pending = PendingCount, Level = LevelOf(PendingCount, last.OldestCreatedAt) }
+            : GetStatus();
+
+        // Only the level change is reported: a long outage would otherwise log once per event.
         if (status.Level == _lastLevel)
         {
             return;

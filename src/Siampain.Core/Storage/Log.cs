@@ -32,4 +32,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error,
         Message = "Outbox is over its limit: {Pending} events pending (limit {Limit}); events are kept, none dropped")]
     public static partial void OutboxOverLimit(ILogger logger, long pending, int limit);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning, Message = "Could not remove {Count} acknowledged events from the outbox; retrying")]
+    public static partial void AckFlushFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Database {Path}: closing after a failure raised an error too")]
+    public static partial void CloseFailed(ILogger logger, string path, Exception exception);
 }
