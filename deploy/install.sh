@@ -92,7 +92,12 @@ case "$elf_machine" in
   *) built="unknown ($elf_machine)" ;;
 esac
 board=$(uname -m)
-[ "$built" = "$board" ] || fail "this release is built for $built but this machine is $board: copy the siampain-linux-$( [ "$board" = aarch64 ] && echo arm64 || echo x64) release instead"
+case "$board" in
+  aarch64) wanted="copy the siampain-linux-arm64 release instead" ;;
+  x86_64) wanted="copy the siampain-linux-x64 release instead" ;;
+  *) wanted="there is no release for $board (32-bit ARM: install the 64-bit OS, see operations.md)" ;;
+esac
+[ "$built" = "$board" ] || fail "this release is built for $built but this machine is $board: $wanted"
 
 # An existing config may hold the broker password: it must not be readable or writable by other users.
 if [ -e "$CONF_FILE" ]; then
