@@ -299,29 +299,48 @@ public sealed class TerminalDoctor
             : (DoctorStatus.Ok, (string?)null);
         Add("storage", "free disk", status, $"{free / (1024.0 * 1024):0} MiB free on the database's file system", fix);
 
+        DatabaseLock? exclusive;
         try
         {
-            using var db = new SiampainDatabase(options, _time);
-            var people = new PeopleStore(db);
-            var templates = modelId is null ? people.ListTemplates().Count : people.ListTemplates(modelId).Count;
-            using var outbox = new LiteOutbox(db, new OutboxOptions());
-            var pending = outbox.PendingCount;
-            var detail = $"{path}: {people.List().Count} people, {templates} templates{(modelId is null ? string.Empty : " for this embedder")}, {pending} events waiting in the outbox";
-            if (db.Recovery is { } recovery)
-            {
-                Add("storage", "database", DoctorStatus.Warn, $"{detail}; it was damaged ({recovery.Problem}) and recovered, the old file is {recovery.SetAsidePath}");
-            }
-            else
-            {
-                Add("storage", "database", templates == 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail,
-                    templates == 0 ? "enrol people (siampain enroll) or import a gallery (siampain gallery import)" : null);
-            }
+            exclusive = DatabaseLock.TryAcquire(path);
         }
         catch (StorageException e)
         {
-            var busy = e.InnerException is IOException io && io.Message.Contains("used by another process", StringComparison.Ordinal);
-            Add("storage", "database", busy ? DoctorStatus.Warn : DoctorStatus.Fail, e.Message,
-                busy ? "the running service holds the database; stop it to check the database itself" : "check Storage:Path and the disk");
+            Add("storage", "database", DoctorStatus.Fail, e.Message, "check Storage:Path and the disk");
+            return;
+        }
+
+        if (exclusive is null)
+        {
+            Add("storage", "database", DoctorStatus.Warn, $"{path} is in use by another Siampain process (the service?); not opened",
+                "stop the service to check the database itself");
+            return;
+        }
+
+        using (exclusive)
+        {
+            try
+            {
+                using var db = new SiampainDatabase(options, _time);
+                var people = new PeopleStore(db);
+                var templates = modelId is null ? people.ListTemplates().Count : people.ListTemplates(modelId).Count;
+                using var outbox = new LiteOutbox(db, new OutboxOptions());
+                var pending = outbox.PendingCount;
+                var detail = $"{path}: {people.List().Count} people, {templates} templates{(modelId is null ? string.Empty : " for this embedder")}, {pending} events waiting in the outbox";
+                if (db.Recovery is { } recovery)
+                {
+                    Add("storage", "database", DoctorStatus.Warn, $"{detail}; it was damaged ({recovery.Problem}) and recovered, the old file is {recovery.SetAsidePath}");
+                }
+                else
+                {
+                    Add("storage", "database", templates == 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail,
+                        templates == 0 ? "enrol people (siampain enroll) or import a gallery (siampain gallery import)" : null);
+                }
+            }
+            catch (StorageException e)
+            {
+                Add("storage", "database", DoctorStatus.Fail, e.Message, "check Storage:Path and the disk");
+            }
         }
     }
 

@@ -7,6 +7,7 @@ using Siampain.Camera;
 using Siampain.Gpio;
 using Siampain.Messaging;
 using Siampain.Pipeline;
+using Siampain.Storage;
 
 namespace Siampain.Hosting;
 
@@ -38,6 +39,7 @@ public static class TerminalServiceCollectionExtensions
         services.TryAddSingleton(provider => new FrameLoopHealth(
             provider.GetRequiredService<IOptions<TerminalOptions>>().Value, provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(_ => WatchdogSettings.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId));
+        services.TryAddSingleton(provider => DatabaseLock.Acquire(provider.GetRequiredService<IOptions<StorageOptions>>().Value.Path));
         services.TryAddSingleton<AttendanceStore>();
         services.TryAddSingleton<FrameLoop>();
         services.AddHostedService(provider => provider.GetRequiredService<FrameLoop>());

@@ -34,6 +34,8 @@ public static class TerminalStartup
             throw new FrameSourceException(problem);
         }
 
+        // Before the database opens: a second process must not even replay its log.
+        _ = services.GetRequiredService<DatabaseLock>();
         var engine = services.GetRequiredService<RecognitionEngine>();
         Log.ModelsLoaded(logger, engine.Manifest.Folder, engine.ModelId);
         engine.LoadGallery(services.GetRequiredService<PeopleStore>(), logger);

@@ -60,6 +60,7 @@ internal static class EnrollCommand
             var files = Expand(arguments);
 
             // Opened first: a database held by the running service or a missing name fails before minutes of analysis.
+            using var exclusive = DatabaseLock.Acquire(storage.Path);
             using var database = new SiampainDatabase(storage, TimeProvider.System);
             var people = new PeopleStore(database);
             PhotoEnroller.RequireName(people, personId, name);
@@ -90,15 +91,9 @@ internal static class EnrollCommand
                 $"{(stored < checks.Count ? $", {checks.Count - stored} skipped" : string.Empty)}; model {Markup.Escape(enroller.ModelId)}.");
             return ExitCodes.Ok;
         }
-        catch (Exception e) when (e is EnrolmentException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is EnrolmentException or StorageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
         {
             AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return ExitCodes.Failure;
-        }
-        catch (StorageException e)
-        {
-            var busy = e.InnerException is IOException io && io.Message.Contains("used by another process", StringComparison.Ordinal);
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}{(busy ? " The terminal service holds the database: stop it first (systemctl stop siampain)." : string.Empty)}");
             return ExitCodes.Failure;
         }
         catch (Exception e) when (TerminalHost.Describe(e) is { } failure)

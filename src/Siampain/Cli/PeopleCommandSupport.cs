@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Siampain.Attendance;
+using Siampain.Hosting;
 using Siampain.Storage;
 using Spectre.Console;
 
@@ -15,8 +16,15 @@ internal static class PeopleCommandSupport
         DefaultValueFactory = _ => new FileInfo(StorageOptions.DefaultPath),
     };
 
-    public static SiampainDatabase Open(ParseResult result) =>
-        new(new StorageOptions { Path = result.GetValue(Database)!.FullName }, TimeProvider.System);
+    /// <summary>Held until the command's process exits, so the running service's database is never opened twice.</summary>
+    private static DatabaseLock? s_exclusive;
+
+    public static SiampainDatabase Open(ParseResult result)
+    {
+        var path = result.GetValue(Database)!.FullName;
+        s_exclusive ??= DatabaseLock.Acquire(path);
+        return new(new StorageOptions { Path = path }, TimeProvider.System);
+    }
 
     /// <summary>Runs a command body; expected failures print one clear line and exit 1, anything else is a bug.</summary>
     public static int Run(Func<int> body)

@@ -205,6 +205,32 @@ public sealed class TerminalHostTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_process_on_the_same_database_is_refused_while_the_service_runs()
+    {
+        _folder.WriteConfig();
+        _folder.WriteFrames(_photo, _faces[0], count: 1);
+        var error = new StringWriter();
+
+        using (var host = await TerminalHost.StartAsync(_folder.Settings(_logs, UseDoor)))
+        {
+            Assert.Null(DatabaseLock.TryAcquire(_folder.DatabasePath));
+            var code = await TerminalHost.RunAsync(_folder.Settings(new CollectingLoggerProvider(), UseDoor), error);
+
+            Assert.Equal(ExitCodes.Failure, code);
+            Assert.Equal(
+                $"siampain: storage error: {_folder.DatabasePath}: is in use by another Siampain process (the terminal service?): stop it first " +
+                "(systemctl stop siampain) (check Storage:Path)",
+                error.ToString().TrimEnd());
+            var doctor = await TerminalDoctor.RunAsync(_folder.Settings(new CollectingLoggerProvider()));
+            Assert.Equal(DoctorStatus.Warn, Assert.Single(doctor, r => r.Check == "database").Status);
+            await host.StopAsync();
+        }
+
+        using var free = DatabaseLock.TryAcquire(_folder.DatabasePath);
+        Assert.NotNull(free);
+    }
+
+    [Fact]
     public async Task A_clip_played_once_ends_the_service_with_exit_code_zero()
     {
         _folder.WriteConfig(change: config => config["Camera"]!["EndOfStream"] = "Stop");
