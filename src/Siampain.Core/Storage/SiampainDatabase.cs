@@ -118,7 +118,9 @@ public sealed class SiampainDatabase : IDisposable
                     throw Failed(failure);
                 }
 
-                if (e is IOException or LiteException { ErrorCode: 999 })
+                // LiteDB also closes its engine by itself after an error on its writer thread; the next call on it
+                // then finds its locks disposed. That is the same failure seen late: reopen from the files.
+                if (e is IOException or ObjectDisposedException or LiteException { ErrorCode: 999 })
                 {
                     throw Failed(e);
                 }
