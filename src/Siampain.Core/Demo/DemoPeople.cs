@@ -1,0 +1,156 @@
+using Siampain.Detection;
+using Siampain.Imaging;
+using Siampain.Recognition;
+
+namespace Siampain.Demo;
+
+/// <summary>A face in a photo: the picture and where the face is in it.</summary>
+public sealed record DemoView(RgbImage Photo, DetectedFace Face);
+
+/// <summary>
+/// Someone the demo can show: the photo they are enrolled from (a portrait; enrolment finds the face itself) and the
+/// views the door camera may see them in.
+/// </summary>
+public sealed record DemoPerson(string Id, string Name, RgbImage EnrolmentPhoto, IReadOnlyList<DemoView> DoorViews);
+
+/// <summary>Builds the demo's cast from real photos.</summary>
+public static class DemoPeople
+{
+    // Faces whose eyes are closer than this in their photo are too small to enrol and to show up close at the door.
+    private const float MinEyeDistance = 20;
+
+    // A portrait cut around a face of a group photo: enough margin for enrolment's detector, little of the neighbours.
+    private const float PortraitShareOfFace = 2.2f;
+
+    private static readonly string[] PhotoExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".pgm", ".ppm"];
+
+    private static readonly string[] Names =
+    [
+        "Alice", "Bora", "Chen", "Dara", "Emil", "Farah", "Goro", "Hana", "Ivan", "Jun", "Kemal", "Lena",
+        "Mina", "Nico", "Oren", "Priya", "Quinn", "Rosa", "Sami", "Tara", "Umar", "Vera", "Wen", "Yuki",
+    ];
+
+    /// <summary>
+    /// One person per usable face of the group photos (no photo repeats a person): enrolled from a portrait cut out of
+    /// the photo, seen at the door in that same photo, changed by the clip (pose, scale, light, blur, mask).
+    /// Largest faces first, so the people a short scenario picks are the clearest.
+    /// </summary>
+    public static IReadOnlyList<DemoPerson> FromGroupPhotos(IEnumerable<string> photoFiles, FaceAnalyzer analyzer)
+    {
+        ArgumentNullException.ThrowIfNull(photoFiles);
+        ArgumentNullException.ThrowIfNull(analyzer);
+        var found = new List<DemoView>();
+        foreach (var file in photoFiles)
+        {
+            var photo = ImageFile.Load(file);
+            found.AddRange(analyzer.AnalyzePhoto(photo).Where(f => f.Face.EyeDistance >= MinEyeDistance).Select(f => new DemoView(photo, f.Face)));
+        }
+
+        return [.. found
+            .OrderByDescending(v => v.Face.EyeDistance)
+            .Take(Names.Length)
+            .Select((view, i) => new DemoPerson(Names[i].ToLowerInvariant(), Names[i], Portrait(view), [view]))];
+    }
+
+    /// <summary>
+    /// One person per sub-folder (its name is the id): the first photo (in name order) is enrolled, the others are
+    /// what the door sees. Photos without a face are left out; <paramref name="skipped"/> hears about each.
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
+    /// <exception cref="InvalidDataException">The folder holds no sub-folder with a readable photo.</exception>
+    public static IReadOnlyList<DemoPerson> FromFolder(string folder, FaceAnalyzer analyzer, Action<string>? skipped = null)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        if (!Directory.Exists(folder))
+        {
+            throw new DirectoryNotFoundException($"--data '{folder}' does not exist: pass a folder with one sub-folder of photos per person.");
+        }
+
+        var people = new List<DemoPerson>();
+        foreach (var identity in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
+        {
+            var id = Path.GetFileName(identity);
+            var photos = Directory.GetFiles(identity).Where(IsPhoto).Order(StringComparer.Ordinal).ToList();
+            if (photos.Count == 0)
+            {
+                skipped?.Invoke($"{identity}: no photos");
+                continue;
+            }
+
+            RgbImage? enrolment = null;
+            var views = new List<DemoView>();
+            foreach (var path in photos)
+            {
+                RgbImage photo;
+                try
+                {
+                    photo = ImageFile.Load(path);
+                }
+                catch (InvalidImageException e)
+                {
+                    skipped?.Invoke(e.Message);
+                    continue;
+                }
+
+                if (analyzer.FindCentralFace(photo) is not { } face)
+                {
+                    skipped?.Invoke($"{path}: no face found");
+                    continue;
+                }
+
+                if (enrolment is null)
+                {
+                    enrolment = photo;
+                }
+                else
+                {
+                    views.Add(new DemoView(photo, face));
+                }
+            }
+
+            if (enrolment is not null)
+            {
+                people.Add(new DemoPerson(SafeId(id), id, enrolment, views));
+            }
+        }
+
+        return people.Count > 0 ? people : throw new InvalidDataException($"--data '{folder}': no sub-folder holds a photo with a face (expected <folder>/<person>/<photo>.jpg).");
+    }
+
+    /// <summary>A square cut around the face, as an enrolment photo taken for the purpose would frame it.</summary>
+    public static RgbImage Portrait(DemoView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var box = view.Face.Box;
+        var side = (int)MathF.Ceiling(box.Width * PortraitShareOfFace);
+        var x0 = box.Centre.X - (side / 2f);
+        var y0 = box.Centre.Y - (side / 2f);
+        var portrait = new RgbImage(side, side);
+        Span<float> rgb = stackalloc float[3];
+        for (var y = 0; y < side; y++)
+        {
+            for (var x = 0; x < side; x++)
+            {
+                rgb.Clear();
+                Resampler.SampleAccumulate(view.Photo, x0 + x, y0 + y, 1, rgb);
+                var o = (y * portrait.Stride) + (x * 3);
+                for (var c = 0; c < 3; c++)
+                {
+                    portrait.Pixels[o + c] = (byte)Math.Clamp(rgb[c], 0, 255);
+                }
+            }
+        }
+
+        return portrait;
+    }
+
+    private static bool IsPhoto(string path) => PhotoExtensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Folder names become person ids: characters an id may not hold become '-'.</summary>
+    private static string SafeId(string name)
+    {
+        var chars = name.Select(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is ',' or ';' or '"' ? '-' : c).ToArray();
+        var id = new string(chars);
+        return id.Length > 64 ? id[..64] : id;
+    }
+}
