@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Siampain.Detection;
 using Siampain.Imaging;
 using Siampain.Recognition;
@@ -22,6 +23,10 @@ public static class DemoPeople
     // A portrait cut around a face of a group photo: enough margin for enrolment's detector, little of the neighbours.
     private const float PortraitShareOfFace = 2.2f;
 
+    // Share of the identification threshold above which two faces count as look-alikes and only the larger is kept:
+    // the door sees people changed (mirrored, other light, masks), and a look-alike pair would then be confused.
+    private const float LookAlike = 0.9f;
+
     private static readonly string[] PhotoExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".pgm", ".ppm"];
 
     private static readonly string[] Names =
@@ -33,23 +38,32 @@ public static class DemoPeople
     /// <summary>
     /// One person per usable face of the group photos (no photo repeats a person): enrolled from a portrait cut out of
     /// the photo, seen at the door in that same photo, changed by the clip (pose, scale, light, blur, mask).
-    /// Largest faces first, so the people a short scenario picks are the clearest.
+    /// Largest faces first, so the people a short scenario picks are the clearest. Faces the embedder finds close to a
+    /// larger face already taken are left out: they may be the same person in another photo, and a "stranger" who is
+    /// really someone enrolled (or a near twin at this model's accuracy) would make the ground truth wrong.
     /// </summary>
     public static IReadOnlyList<DemoPerson> FromGroupPhotos(IEnumerable<string> photoFiles, FaceAnalyzer analyzer)
     {
         ArgumentNullException.ThrowIfNull(photoFiles);
         ArgumentNullException.ThrowIfNull(analyzer);
-        var found = new List<DemoView>();
+        var found = new List<(DemoView View, float[] Embedding)>();
         foreach (var file in photoFiles)
         {
             var photo = ImageFile.Load(file);
-            found.AddRange(analyzer.AnalyzePhoto(photo).Where(f => f.Face.EyeDistance >= MinEyeDistance).Select(f => new DemoView(photo, f.Face)));
+            found.AddRange(analyzer.AnalyzePhoto(photo).Where(f => f.Face.EyeDistance >= MinEyeDistance).Select(f => (new DemoView(photo, f.Face), f.Embedding)));
         }
 
-        return [.. found
-            .OrderByDescending(v => v.Face.EyeDistance)
-            .Take(Names.Length)
-            .Select((view, i) => new DemoPerson(Names[i].ToLowerInvariant(), Names[i], Portrait(view), [view]))];
+        var threshold = LookAlike * analyzer.Embedder.Manifest.IdentificationThreshold;
+        var kept = new List<(DemoView View, float[] Embedding)>();
+        foreach (var face in found.OrderByDescending(f => f.View.Face.EyeDistance))
+        {
+            if (kept.Count < Names.Length && !kept.Any(k => TensorPrimitives.Dot(k.Embedding, face.Embedding) >= threshold))
+            {
+                kept.Add(face);
+            }
+        }
+
+        return [.. kept.Select((face, i) => new DemoPerson(Names[i].ToLowerInvariant(), Names[i], Portrait(face.View), [face.View]))];
     }
 
     /// <summary>

@@ -12,9 +12,9 @@ namespace Siampain.Demo;
 /// <summary>One decision of the pipeline during the clip, with what it caused and who was really there.</summary>
 /// <param name="Passage">The walk-up on camera when the decision was made (the ground truth), or null.</param>
 /// <param name="Records">The attendance records the sighting wrote (none when it changed nothing).</param>
-/// <param name="Signal">What the door showed, or null (an uncertain face gets no signal).</param>
+/// <param name="Signal">What the door showed.</param>
 /// <param name="ProcessingTime">Wall time the pipeline spent on the frame that completed the decision.</param>
-public sealed record DemoSighting(FaceDecision Decision, DemoPassage? Passage, IReadOnlyList<AttendanceRecord> Records, DoorSignalKind? Signal, TimeSpan ProcessingTime)
+public sealed record DemoSighting(FaceDecision Decision, DemoPassage? Passage, IReadOnlyList<AttendanceRecord> Records, DoorSignalKind Signal, TimeSpan ProcessingTime)
 {
     /// <summary>From the face's first frame to the door signal: capture time to the decision plus the deciding frame's processing.</summary>
     public TimeSpan SignalLatency => Decision.Latency + ProcessingTime;
@@ -141,12 +141,9 @@ public sealed class DemoPlayer
     private async Task<DemoSighting> RecordAsync(FaceDecision decision, TimeSpan spent, CancellationToken cancellationToken)
     {
         var passage = _clip.PassageAt(decision.DecidedAt);
-        if (decision.Kind == DecisionKind.Uncertain)
-        {
-            return new DemoSighting(decision, passage, [], null, spent);
-        }
-
         var name = decision.PersonId is { } id ? _names.GetValueOrDefault(id, id) : null;
+        // A face still undecided after the most votes the pipeline takes was not recognised: for attendance it is an
+        // unknown face (the door tells the person so), not nobody.
         var sighting = decision.Kind == DecisionKind.Recognised
             ? new Sighting(decision.DecidedAt, decision.PersonId, name, decision.Confidence)
             : Sighting.Unknown(decision.DecidedAt, decision.Confidence);

@@ -76,8 +76,10 @@ public sealed class DemoScenario
     /// <summary>Arrivals and departures are this far apart at least: more than the recorder's gaps (one passage, one unknown).</summary>
     public static readonly TimeSpan MinStep = TimeSpan.FromSeconds(AttendanceOptions.DefaultMinimumGapSeconds + 15);
 
-    // Masks tried on a walk-up before it goes unmasked: the front detector misses many masked faces.
-    private const int MaskAttempts = 8;
+    // Looks tried on a walk-up before it gets the plain one: the front detector misses many masked faces.
+    private const int LookAttempts = 8;
+
+    private static readonly PassageLook Plain = new(false, 0, 0, 1, 0, 0, null, true);
 
     private static readonly TimeOnly StartOfClass = new(9, 0);
     private static readonly TimeSpan LateGrace = TimeSpan.FromMinutes(10);
@@ -140,12 +142,13 @@ public sealed class DemoScenario
         _ => [],
     };
 
-    /// <param name="detectable">
-    /// Whether the door camera's detector finds the face of a walk-up; masked walk-ups it would miss get another mask
-    /// or none. (The scenario must be one the terminal can see: a face never detected is never recorded.)
+    /// <param name="visible">
+    /// Whether the terminal would get usable frames of a walk-up (its detector finds the face and the quality gate
+    /// passes it). People it cannot see even head-on are left out; walk-ups it would miss get another look, in the
+    /// end the plain one. The ground truth must be about what a camera could show: a face never seen is never recorded.
     /// </param>
     /// <exception cref="ArgumentException">Too few people for one of each role, or a person the door would need to see has no door view.</exception>
-    public static DemoScenario Build(IReadOnlyList<DemoPerson> people, DemoScenarioOptions options, Func<DemoPassage, bool>? detectable = null)
+    public static DemoScenario Build(IReadOnlyList<DemoPerson> people, DemoScenarioOptions options, Func<DemoPassage, bool>? visible = null)
     {
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(options);
@@ -154,15 +157,15 @@ public sealed class DemoScenario
             throw new ArgumentException("The demo needs at least one stranger.", nameof(options));
         }
 
-        // The absent person is never seen, so the one person without door views (if any) takes that role.
-        var seen = people.Where(p => p.DoorViews.Count > 0).ToList();
-        var unseen = people.Where(p => p.DoorViews.Count == 0).ToList();
-        var enrolledCount = options.Enrolled ?? (people.Count - options.Strangers);
+        // The absent person is never seen, so someone the door cannot see (if any) takes that role.
+        var seen = people.Where(p => p.DoorViews.Count > 0 && (visible is null || visible(new DemoPassage(0, p, DemoRole.Present, default, p.DoorViews[0], Plain)))).ToList();
+        var unseen = people.Except(seen).ToList();
+        var enrolledCount = options.Enrolled ?? (seen.Count + Math.Min(1, unseen.Count) - options.Strangers);
         if (enrolledCount < 6 || seen.Count < enrolledCount - 1 + options.Strangers)
         {
             throw new ArgumentException(
-                $"The demo needs 6 or more enrolled people and {options.Strangers} stranger(s), all but one with a photo for the door; " +
-                $"it has {people.Count} people, {seen.Count} of them with door photos.", nameof(people));
+                $"The demo needs 6 or more enrolled people and {options.Strangers} stranger(s), all but one with a photo the door camera can see; " +
+                $"it has {people.Count} people, {seen.Count} of them with such photos.", nameof(people));
         }
 
         var absent = unseen.Count > 0 ? unseen[0] : seen[^1];
@@ -196,8 +199,8 @@ public sealed class DemoScenario
         };
 
         var random = new Random(options.Seed);
-        var passages = plan.Select((step, i) => Detectable(new DemoPassage(i, step.Person, roles[step.Person.Id], step.At,
-            step.Person.DoorViews[Math.Min(step.Visit, step.Person.DoorViews.Count - 1)], Look(random, options.MaskedShare)), random, detectable)).ToList();
+        var passages = plan.Select((step, i) => Visible(new DemoPassage(i, step.Person, roles[step.Person.Id], step.At,
+            step.Person.DoorViews[Math.Min(step.Visit, step.Person.DoorViews.Count - 1)], Look(random, options.MaskedShare)), random, options.MaskedShare, visible)).ToList();
         return new DemoScenario(enrolled, strangers, roles, course, start, end, passages);
     }
 
@@ -244,24 +247,25 @@ public sealed class DemoScenario
         return plan;
     }
 
-    private static DemoPassage Detectable(DemoPassage passage, Random random, Func<DemoPassage, bool>? detectable)
+    /// <summary>The walk-up as drawn if the detector sees it; else other looks, and in the end the plain one.</summary>
+    private static DemoPassage Visible(DemoPassage passage, Random random, double maskedShare, Func<DemoPassage, bool>? visible)
     {
-        if (detectable is null || passage.Look.Mask is null)
+        if (visible is null)
         {
             return passage;
         }
 
-        for (var attempt = 0; attempt < MaskAttempts; attempt++)
+        for (var attempt = 0; attempt < LookAttempts; attempt++)
         {
-            if (detectable(passage))
+            if (visible(passage))
             {
                 return passage;
             }
 
-            passage = passage with { Look = passage.Look with { Mask = SyntheticMaskStyle.FromSeed(random.Next()) } };
+            passage = passage with { Look = Look(random, maskedShare) };
         }
 
-        return passage with { Look = passage.Look with { Mask = null } };
+        return passage with { Look = Plain };
     }
 
     private static PassageLook Look(Random random, double maskedShare)
