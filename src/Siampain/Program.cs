@@ -11,6 +11,7 @@ if (Console.IsOutputRedirected)
 var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
     DemoCommand.Create(),
+    BenchCommand.Create(),
     EvalCommand.Create(),
     PeopleCommand.Create(),
     CoursesCommand.Create(),

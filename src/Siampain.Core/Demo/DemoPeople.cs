@@ -25,7 +25,7 @@ public static class DemoPeople
 
     // Share of the identification threshold above which two faces count as look-alikes and only the larger is kept:
     // the door sees people changed (mirrored, other light, masks), and a look-alike pair would then be confused.
-    private const float LookAlike = 0.9f;
+    private const float LookAlike = 0.75f;
 
     private static readonly string[] PhotoExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".gif", ".pgm", ".ppm"];
 

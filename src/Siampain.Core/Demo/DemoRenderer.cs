@@ -53,20 +53,43 @@ public sealed class DemoRenderer
         AddNoise(target.Pixels.AsSpan(0, length));
     }
 
+    /// <summary>
+    /// A frame with several people at once (benchmarks: a group at the door): each face drawn at the given centre
+    /// and width, on the corridor, with sensor noise.
+    /// </summary>
+    public RgbImage Group(IReadOnlyList<(DemoPassage Passage, Vector2 Centre, float FaceWidth)> people)
+    {
+        ArgumentNullException.ThrowIfNull(people);
+        var image = new RgbImage(_options.Width, _options.Height);
+        var length = _options.Width * _options.Height * 3;
+        _background.Pixels.AsSpan(0, length).CopyTo(image.Pixels);
+        foreach (var (passage, centre, faceWidth) in people)
+        {
+            DrawPerson(passage, centre, faceWidth, image);
+        }
+
+        AddNoise(image.Pixels.AsSpan(0, length));
+        return image;
+    }
+
     private void DrawPerson(DemoPassage passage, float progress, RgbImage target)
+    {
+        // Walking up: the face grows (faster at the end, as perspective does) and drifts from the side to the centre.
+        var eased = progress * progress;
+        var faceWidth = _options.StartFaceWidth + ((_options.EndFaceWidth - _options.StartFaceWidth) * eased);
+        var side = passage.Look.FromLeft ? -1 : 1;
+        var centre = new Vector2(
+            (_options.Width / 2f) + (side * _options.Width * 0.18f * (1 - progress)),
+            (_options.Height * 0.4f) + (_options.Height * 0.06f * (1 - progress)));
+        DrawPerson(passage, centre, faceWidth, target);
+    }
+
+    private void DrawPerson(DemoPassage passage, Vector2 centre, float faceWidth, RgbImage target)
     {
         var source = SourceOf(passage);
         var look = passage.Look;
         var box = passage.View.Face.Box;
-
-        // Walking up: the face grows (faster at the end, as perspective does) and drifts from the side to the centre.
-        var eased = progress * progress;
-        var faceWidth = _options.StartFaceWidth + ((_options.EndFaceWidth - _options.StartFaceWidth) * eased);
         var scale = faceWidth / box.Width;
-        var side = look.FromLeft ? -1 : 1;
-        var centre = new Vector2(
-            (_options.Width / 2f) + (side * _options.Width * 0.18f * (1 - progress)),
-            (_options.Height * 0.4f) + (_options.Height * 0.06f * (1 - progress)));
         var cutCentre = box.Centre + new Vector2(0, CutCentreBelowFace * box.Width);
         var halfWidth = HalfWidthOfCut * box.Width;
         var halfHeight = HalfHeightOfCut * box.Width;
