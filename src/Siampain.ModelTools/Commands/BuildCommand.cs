@@ -11,13 +11,13 @@ internal static class BuildCommand
     {
         var output = new Option<DirectoryInfo>("--out") { Description = "models folder to (re)write", Required = true };
         var command = new Command("build", "Rebuild every model (detector, fp32 and int8 embedder), the manifest and the quantization report") { output };
-        command.SetAction(result => ToolAction.Run(() =>
+        command.SetAction(result => ToolAction.Run(result, console =>
         {
             var folder = result.GetRequiredValue(output).FullName;
-            var manifest = new ModelBuild(PackageCache.Default(), Console.Out).Run(folder);
+            var manifest = new ModelBuild(PackageCache.Default(), console).Run(folder);
             foreach (var file in new[] { (Siampain.Models.ModelFile)manifest.Detector }.Concat(manifest.Embedders.Values))
             {
-                Console.WriteLine($"{file.File}  {file.Sha256}");
+                console.WriteLine($"{file.File}  {file.Sha256}");
             }
         }));
         return command;

@@ -16,12 +16,12 @@ internal static class ImportCommand
         };
         var output = new Option<FileInfo>("--out") { Description = "ONNX file to write", Required = true };
         var command = new Command("import", "Import the MobileFaceNet TFLite model to an fp32 ONNX model (opset 13)") { tflite, output };
-        command.SetAction(result => ToolAction.Run(() =>
+        command.SetAction(result => ToolAction.Run(result, console =>
         {
             var source = result.GetValue(tflite)?.FullName ?? MobileFaceNet.TfLitePath(PackageCache.Default());
             var target = result.GetRequiredValue(output).FullName;
             OnnxFile.Save(MobileFaceNet.Import(source), target);
-            Console.WriteLine($"wrote {target} ({new FileInfo(target).Length:N0} bytes, sha256 {PackageCache.Sha256Of(target)})");
+            console.WriteLine($"wrote {target} ({new FileInfo(target).Length:N0} bytes, sha256 {PackageCache.Sha256Of(target)})");
         }));
         return command;
     }

@@ -27,7 +27,7 @@ internal static class QuantizeCommand
         {
             models, embedder, model, output, percentile, targetCosine, fullRange,
         };
-        command.SetAction(result => ToolAction.Run(() =>
+        command.SetAction(result => ToolAction.Run(result, console =>
         {
             var manifest = ModelManifest.Load(result.GetRequiredValue(models).FullName);
             var key = result.GetRequiredValue(embedder);
@@ -50,11 +50,11 @@ internal static class QuantizeCommand
                 ReduceRange = !result.GetValue(fullRange),
             };
             var target = result.GetRequiredValue(output).FullName;
-            var quantized = ModelBuild.Quantize(manifest, key, options, PackageCache.Default(), Console.Out);
+            var quantized = ModelBuild.Quantize(manifest, key, options, PackageCache.Default(), console);
             OnnxFile.Save(quantized.Model, target);
             var report = Path.ChangeExtension(target, ".quantization.json");
             File.WriteAllText(report, quantized.Report.ToJson());
-            Console.WriteLine($"wrote {target} ({new FileInfo(target).Length:N0} bytes) and {report}");
+            console.WriteLine($"wrote {target} ({new FileInfo(target).Length:N0} bytes) and {report}");
         }));
         return command;
     }

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Siampain.Models;
 using Siampain.ModelTools.Onnx;
 using Siampain.ModelTools.TfLite;
@@ -7,18 +8,19 @@ namespace Siampain.ModelTools.Commands;
 /// <summary>Runs a command body and turns the expected failures (bad files, fetch problems) into one clear line.</summary>
 internal static class ToolAction
 {
-    public static int Run(Action body)
+    public static int Run(ParseResult result, Action<TextWriter> body)
     {
+        ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(body);
         try
         {
-            body();
+            body(result.InvocationConfiguration.Output);
             return 0;
         }
         catch (Exception e) when (e is TfLiteFormatException or OnnxFormatException or ModelException
                                       or InvalidDataException or InvalidOperationException or IOException)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
+            result.InvocationConfiguration.Error.WriteLine($"error: {e.Message}");
             return 1;
         }
     }

@@ -245,7 +245,7 @@ internal sealed class TfLiteImporter
         }
 
         var x = relu.Inputs[0];
-        if (SingleConsumer(x, o => (int)o.Builtin == AbsCode && o.Inputs[0] == x) is not { } abs)
+        if (SingleConsumer(x, o => o.Builtin == TfLiteBuiltin.Abs && o.Inputs[0] == x) is not { } abs)
         {
             return false;
         }
@@ -283,9 +283,6 @@ internal sealed class TfLiteImporter
         var scaled = _onnx.Op("Mul", $"{hint}/scaled", negative, _onnx.Floats($"{hint}/slope", slope, slope.Length, 1, 1));
         return _onnx.Op("Add", hint, positive, scaled);
     }
-
-    /// <summary>TFLite's ABS operator code; above the range named in <see cref="TfLiteBuiltin"/>.</summary>
-    private const int AbsCode = 101;
 
     private int? SingleConsumer(int tensor, Func<TfLiteOperator, bool> match)
     {

@@ -8,6 +8,7 @@ namespace Siampain.ModelTools.Onnx;
 internal sealed class OnnxGraphBuilder
 {
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _nodeNames = new(StringComparer.Ordinal);
 
     public OnnxGraphBuilder(GraphProto graph)
     {
@@ -18,15 +19,22 @@ internal sealed class OnnxGraphBuilder
         {
             _names.Add(name);
         }
+
+        _nodeNames.UnionWith(graph.Node.Select(n => n.Name));
     }
 
     public GraphProto Graph { get; }
 
-    /// <summary>A name not used yet in the graph, derived from <paramref name="hint"/>.</summary>
-    public string Unique(string hint)
+    /// <summary>A tensor name not used yet in the graph, derived from <paramref name="hint"/>.</summary>
+    public string Unique(string hint) => Unique(_names, hint);
+
+    /// <summary>Node names live in their own namespace in ONNX, so a node may share its output's name.</summary>
+    private string UniqueNode(string hint) => Unique(_nodeNames, hint);
+
+    private static string Unique(HashSet<string> names, string hint)
     {
         var name = hint;
-        for (var i = 1; !_names.Add(name); i++)
+        for (var i = 1; !names.Add(name); i++)
         {
             name = $"{hint}_{i}";
         }
@@ -51,7 +59,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a node whose outputs get fresh names derived from <paramref name="outputHints"/>.</summary>
     public NodeProto Node(string opType, IEnumerable<string> inputs, string[] outputHints, string? name = null, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = Unique(name ?? outputHints[0]) };
+        var node = new NodeProto { OpType = opType, Name = UniqueNode(name ?? outputHints[0]) };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputHints.Select(Unique));
         node.Attribute.AddRange(attributes);
@@ -62,7 +70,7 @@ internal sealed class OnnxGraphBuilder
     /// <summary>Adds a node writing to an existing name (one whose producer was renamed away).</summary>
     public NodeProto NodeInto(string opType, IEnumerable<string> inputs, string output, params AttributeProto[] attributes)
     {
-        var node = new NodeProto { OpType = opType, Name = Unique($"{output}_{opType}") };
+        var node = new NodeProto { OpType = opType, Name = UniqueNode($"{output}_{opType}") };
         node.Input.AddRange(inputs);
         node.Output.Add(output);
         node.Attribute.AddRange(attributes);

@@ -59,7 +59,7 @@ internal sealed class CalibrationFaces
         yield return Brightness(mirrored, 1.2f);
     }
 
-    private static RgbImage Mirror(RgbImage crop) => Remap(crop, (x, y) => (crop.Width - 1 - x, y), 1f);
+    public static RgbImage Mirror(RgbImage crop) => Remap(crop, (x, y) => (crop.Width - 1 - x, y), 1f);
 
     private static RgbImage Shifted(RgbImage crop, int dx, int dy) => Remap(crop, (x, y) => (x - dx, y - dy), 1f);
 

@@ -13,7 +13,7 @@ internal static class Calibrator
     private const int Bins = 4096;
     private const int Batch = 8;
 
-    public static Dictionary<string, ActivationRange> Calibrate(ModelProto fp32, IReadOnlyList<string> tensors, CropBatch crops, double percentile)
+    public static Dictionary<string, ActivationRange> Calibrate(ModelProto fp32, string modelName, IReadOnlyList<string> tensors, CropBatch crops, double percentile)
     {
         ArgumentNullException.ThrowIfNull(fp32);
         ArgumentNullException.ThrowIfNull(tensors);
@@ -29,7 +29,7 @@ internal static class Calibrator
             });
         }
 
-        using var runner = new OrtRunner(probe.ToByteArray());
+        using var runner = new OrtRunner(probe.ToByteArray(), modelName);
         var min = tensors.ToDictionary(t => t, _ => float.PositiveInfinity, StringComparer.Ordinal);
         var max = tensors.ToDictionary(t => t, _ => float.NegativeInfinity, StringComparer.Ordinal);
         ForEachBatch(runner, tensors, crops, (name, values) =>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using Siampain.Alignment;
 using Siampain.Detection;
 using Siampain.Imaging;
@@ -36,11 +37,27 @@ internal static class FaceCrops
             // Reading order on a coarse grid, so tiny numeric differences between machines keep the same order.
             foreach (var face in faces.OrderBy(f => MathF.Round(f.Box.Centre.Y / 32f)).ThenBy(f => f.Box.Centre.X))
             {
-                crops.Add(new FaceCrop($"{name}#{crops.Count}", aligner.Crop(image, face)));
+                crops.Add(new FaceCrop($"{name}#{crops.Count}", aligner.Crop(image, Snapped(face))));
             }
         }
 
         return crops;
+    }
+
+    /// <summary>
+    /// Keypoints moved to a 1/8-pixel grid: the detector's last float bits differ between CPUs, and without the
+    /// snap a few crop pixels could round the other way and nudge the calibrated ranges of the quantized model.
+    /// </summary>
+    private static DetectedFace Snapped(DetectedFace face)
+    {
+        const float Grid = 8f;
+        var keypoints = face.Keypoints;
+        for (var i = 0; i < FaceKeypoints.Count; i++)
+        {
+            keypoints[i] = new Vector2(MathF.Round(keypoints[i].X * Grid), MathF.Round(keypoints[i].Y * Grid)) / Grid;
+        }
+
+        return face with { Keypoints = keypoints };
     }
 
     /// <summary>Writes crops into an NHWC tensor with the embedder's normalisation.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Siampain.Models;
 
 namespace Siampain.ModelTools.Quantization;
 
@@ -9,9 +10,12 @@ internal sealed class OrtRunner : IDisposable
     private readonly InferenceSession _session;
     private readonly string _input;
     private readonly int[] _inputShape;
+    private readonly string _name;
 
-    public OrtRunner(byte[] model, int threads = 1)
+    public OrtRunner(byte[] model, string nameForErrors, int threads = 1)
     {
+        _name = nameForErrors;
+
         // Same settings as the terminal: full graph optimisation (so QDQ pairs fuse) and a fixed thread count.
         using var options = new SessionOptions
         {
@@ -21,22 +25,64 @@ internal sealed class OrtRunner : IDisposable
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        _session = new InferenceSession(model, options);
+        options.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        try
+        {
+            _session = new InferenceSession(model, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelException(nameForErrors, $"ONNX Runtime cannot load it: {e.Message}", e);
+        }
+
+        if (_session.InputMetadata.Count != 1)
+        {
+            throw new ModelException(nameForErrors, $"has {_session.InputMetadata.Count} inputs; an image embedder has one");
+        }
+
         (_input, var meta) = _session.InputMetadata.Single();
         _inputShape = meta.Dimensions;
     }
 
     public IReadOnlyList<string> OutputNames => [.. _session.OutputMetadata.Keys];
 
-    /// <summary>Runs <paramref name="batch"/> samples packed in <paramref name="input"/>; returns one array per output name.</summary>
+    /// <summary>
+    /// Runs <paramref name="batch"/> NHWC samples packed in <paramref name="input"/>; returns one array per output
+    /// name. A model that wants NCHW ([N,3,H,W], the usual PyTorch export) gets the samples transposed.
+    /// </summary>
     public Dictionary<string, float[]> Run(float[] input, int batch, IReadOnlyList<string>? outputs = null)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var shape = (int[])_inputShape.Clone();
-        shape[0] = batch;
-        var tensor = new DenseTensor<float>(input, shape);
+        if (_inputShape.Length != 4)
+        {
+            throw new ModelException(_name, $"input '{_input}' has rank {_inputShape.Length}; an image model takes [N,H,W,3] or [N,3,H,W]");
+        }
+
+        var side = (int)Math.Sqrt(input.Length / batch / 3);
+        var channelsFirst = _inputShape[1] == 3 && _inputShape[3] != 3;
+        var data = channelsFirst ? ToChannelsFirst(input, batch, side) : input;
+        int[] shape = channelsFirst ? [batch, 3, side, side] : [batch, side, side, 3];
+        var tensor = new DenseTensor<float>(data, shape);
         using var results = _session.Run([NamedOnnxValue.CreateFromTensor(_input, tensor)], outputs ?? OutputNames);
         return results.ToDictionary(r => r.Name, r => r.AsEnumerable<float>().ToArray(), StringComparer.Ordinal);
+    }
+
+    private static float[] ToChannelsFirst(float[] input, int batch, int side)
+    {
+        var plane = side * side;
+        var output = new float[input.Length];
+        for (var n = 0; n < batch; n++)
+        {
+            for (var p = 0; p < plane; p++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    output[(((n * 3) + c) * plane) + p] = input[(((n * plane) + p) * 3) + c];
+                }
+            }
+        }
+
+        return output;
     }
 
     public void Dispose() => _session.Dispose();

@@ -52,13 +52,13 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
 
         var tensors = candidates.SelectMany(n => QdqWriter.QuantizedActivations(n, index)).Distinct().ToList();
         log.WriteLine($"calibrating {tensors.Count} tensors of {candidates.Count} candidate layers on {faces.Calibration.Count} crops (percentile {options.Percentile})");
-        var ranges = Calibrator.Calibrate(model, tensors, faces.Calibration, options.Percentile);
+        var ranges = Calibrator.Calibrate(model, sourceName, tensors, faces.Calibration, options.Percentile);
 
-        using var reference = new OrtRunner(model.ToByteArray());
+        using var reference = new OrtRunner(model.ToByteArray(), sourceName);
         var selectionReference = Embed(reference, faces.Selection, output);
         (double Mean, double Min) Measure(IEnumerable<NodeProto> quantized, CropBatch crops, float[][] expected)
         {
-            using var runner = new OrtRunner(Write(quantized).ToByteArray());
+            using var runner = new OrtRunner(Write(quantized).ToByteArray(), $"{sourceName} (int8 trial)");
             return Compare(Embed(runner, crops, output), expected);
         }
 
@@ -107,6 +107,11 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
         var heldOut = Measure(chosen, faces.HeldOut, Embed(reference, faces.HeldOut, output));
         log.WriteLine($"int8 layers: {chosen.Count}/{candidates.Count}; held-out cosine mean {heldOut.Mean:F5}, min {heldOut.Min:F5}");
 
+        // An Add left float whose inputs and output all carry Q/DQ for their neighbours' sake is fused into
+        // QLinearAdd by ONNX Runtime all the same; the report says what will run.
+        var quantizedTensors = chosen.SelectMany(n => QdqWriter.QuantizedActivations(n, index)).ToHashSet(StringComparer.Ordinal);
+        bool RunsInt8Anyway(NodeProto node) => node.OpType == "Add" && QdqWriter.QuantizedActivations(node, index).All(quantizedTensors.Contains);
+
         var report = new QuantizationReport
         {
             Source = sourceName,
@@ -117,7 +122,7 @@ internal sealed class Quantizer(QuantizerOptions options, TextWriter log)
             CalibrationFaces = faces.CalibrationSources,
             CalibrationCrops = faces.Calibration.Count,
             HeldOutFaces = faces.HeldOutSources,
-            Layers = [.. bySensitivity.Select(n => new LayerDecision(n.Name, Kind(n, index), alone[n], chosen.Contains(n)))],
+            Layers = [.. bySensitivity.Select(n => new LayerDecision(n.Name, Kind(n, index), alone[n], chosen.Contains(n) || RunsInt8Anyway(n)))],
             Search = search,
             Calibration = Stats(faces.Selection.Count, calibration),
             HeldOut = Stats(faces.HeldOut.Count, heldOut),

@@ -133,16 +133,6 @@ internal sealed record TfLiteTensor(int Index, string Name, int[] Shape, TfLiteT
 
         return MemoryMarshal.Cast<byte, float>(Data).ToArray();
     }
-
-    public int[] Int32s()
-    {
-        if (Type != TfLiteType.Int32 || Data is null)
-        {
-            throw new InvalidDataException($"tensor '{Name}' is not a constant int32 tensor ({Type})");
-        }
-
-        return MemoryMarshal.Cast<byte, int>(Data).ToArray();
-    }
 }
 
 /// <summary>An operator; <see cref="Options"/> is its builtin options table, read through the typed accessors.</summary>
@@ -170,10 +160,6 @@ internal sealed record TfLiteOperator(TfLiteBuiltin Builtin, int[] Inputs, int[]
     public TfLiteActivation Activation(int field = 0) => Options is { } o ? (TfLiteActivation)o.Byte(field) : TfLiteActivation.None;
 
     public bool FullyConnectedKeepsDims => Options is { } o && o.Bool(2);
-
-    public int[] ReshapeNewShape => Options is { } o ? o.Ints(0) : [];
-
-    public int ConcatenationAxis => Require().Int(0);
 
     private FlatTable Require() =>
         Options ?? throw new InvalidDataException($"{Builtin} operator has no options table");
@@ -239,4 +225,5 @@ internal enum TfLiteBuiltin
     Sub = 41,
     Squeeze = 43,
     PRelu = 54,
+    Abs = 101,
 }

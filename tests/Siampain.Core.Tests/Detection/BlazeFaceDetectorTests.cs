@@ -29,4 +29,21 @@ public sealed class BlazeFaceDetectorTests
 
         Assert.Equal(22, total);
     }
+
+    [Fact]
+    public void An_image_without_a_face_gives_no_detection_and_no_central_face()
+    {
+        using var analyzer = new Siampain.Recognition.FaceAnalyzer(TestAssets.Manifest);
+        var wall = new Siampain.Imaging.RgbImage(640, 480);
+        for (var i = 0; i < wall.Pixels.Length; i++)
+        {
+            wall.Pixels[i] = (byte)(120 + ((i / 3 % 640) / 40));
+        }
+
+        var faces = new List<DetectedFace>();
+        analyzer.Detector.Detect(wall, faces);
+        Assert.Empty(faces);
+        Assert.Null(analyzer.FindCentralFace(wall));
+        Assert.Empty(analyzer.AnalyzePhoto(wall));
+    }
 }
