@@ -22,7 +22,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper output) : IDisposable
     public void The_registry_photos_give_enough_distinct_people()
     {
         var people = RegistryPeople.Value;
-        Assert.InRange(people.Count, 12, 24);
+        Assert.InRange(people.Count, 8, 24);
         Assert.Equal(people.Count, people.Select(p => p.Id).Distinct().Count());
         Assert.All(people, p => Assert.Single(p.DoorViews));
     }
