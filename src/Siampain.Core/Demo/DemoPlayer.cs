@@ -142,8 +142,10 @@ public sealed class DemoPlayer
     {
         var passage = _clip.PassageAt(decision.DecidedAt);
         var name = decision.PersonId is { } id ? _names.GetValueOrDefault(id, id) : null;
+
         // A face still undecided after the most votes the pipeline takes was not recognised: for attendance it is an
-        // unknown face (the door tells the person so), not nobody.
+        // unknown face, and the door says so. Recording nothing would let exactly the faces that resemble a student
+        // (a proxy) pass unreported.
         var sighting = decision.Kind == DecisionKind.Recognised
             ? new Sighting(decision.DecidedAt, decision.PersonId, name, decision.Confidence)
             : Sighting.Unknown(decision.DecidedAt, decision.Confidence);
