@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Numerics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Siampain.Camera;
 using Siampain.Demo;
-using Siampain.Detection;
 using Siampain.Gpio;
 using Siampain.Messaging;
 using Siampain.Packages;
@@ -115,6 +113,8 @@ internal static class BenchCommand
         }
 
         AnsiConsole.Write(table);
+        using var process = Process.GetCurrentProcess();
+        AnsiConsole.MarkupLine(Invariant($"RSS now (models after inference, pipeline, the registry photos decoded for the frames): {process.WorkingSet64 / 1048576.0:0} MB; managed heap {GC.GetTotalMemory(false) / 1048576.0:0} MB."));
         return 0;
     }
 
