@@ -133,6 +133,15 @@ internal static class BenchCommand
         table.AddRow("capture time: first frame of the face -> deciding frame", Invariant($"{Percentile(capture, 0.5):0}"), Invariant($"{Percentile(capture, 0.95):0}"), Invariant($"{capture[^1]:0}"));
         table.AddRow("processing of the deciding frame", Invariant($"{Percentile(processing, 0.5):0.0}"), Invariant($"{Percentile(processing, 0.95):0.0}"), Invariant($"{processing[^1]:0.0}"));
         table.AddRow("[bold]face appears -> door signal[/]", Invariant($"{Percentile(total, 0.5):0}"), Invariant($"{Percentile(total, 0.95):0}"), Invariant($"{total[^1]:0}"));
+        foreach (var kind in Enum.GetValues<DecisionKind>())
+        {
+            var mine = playback.Sightings.Where(s => s.Decision.Kind == kind).Select(s => s.SignalLatency.TotalMilliseconds).Order().ToList();
+            if (mine.Count > 0)
+            {
+                table.AddRow(Invariant($"  of which {kind.ToString().ToLowerInvariant()} ({mine.Count})"), Invariant($"{Percentile(mine, 0.5):0}"), Invariant($"{Percentile(mine, 0.95):0}"), Invariant($"{mine[^1]:0}"));
+            }
+        }
+
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Invariant($"{total.Count} decisions over {playback.FramesProcessed} of {playback.FramesPlayed} frames (15 fps, newest frame wins). Target: 300 ms."));
         return 0;
