@@ -1,4 +1,5 @@
 using Siampain.Demo;
+using Siampain.Detection;
 using Siampain.Imaging;
 using Siampain.Recognition;
 using Siampain.Tests.Infrastructure;
@@ -30,6 +31,27 @@ public sealed class DemoPeopleTests : IDisposable
         Assert.Equal("Ann Lee", ann.Name);
         Assert.Single(ann.DoorViews);
         Assert.Contains(skipped, s => s.Contains("3.jpg", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_door_cut_keeps_the_face_pixels_under_its_shifted_keypoints()
+    {
+        var photo = TestAssets.LoadSample(3);
+        var face = DoorFrames.FacesOf(photo)[0];
+
+        var cut = DemoPeople.Cut(new DemoView(photo, face));
+
+        Assert.True(cut.Photo.Width < photo.Width && cut.Photo.Height < photo.Height);
+        for (var k = 0; k < FaceKeypoints.Count; k++)
+        {
+            var before = face.Keypoints[k];
+            var after = cut.Face.Keypoints[k];
+            var o1 = ((int)before.Y * photo.Stride) + ((int)before.X * 3);
+            var o2 = ((int)after.Y * cut.Photo.Stride) + ((int)after.X * 3);
+            Assert.Equal(photo.Pixels.AsSpan(o1, 3).ToArray(), cut.Photo.Pixels.AsSpan(o2, 3).ToArray());
+        }
+
+        Assert.Equal(face.Box.Width, cut.Face.Box.Width);
     }
 
     [Fact]
