@@ -10,6 +10,9 @@ if (Console.IsOutputRedirected)
 
 var root = new RootCommand("Siampain: face-recognition attendance terminal")
 {
+    RunCommand.Create(),
+    EnrollCommand.Create(),
+    DoctorCommand.Create(),
     DemoCommand.Create(),
     BenchCommand.Create(),
     EvalCommand.Create(),

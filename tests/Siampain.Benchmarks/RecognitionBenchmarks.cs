@@ -16,6 +16,8 @@ public class RecognitionBenchmarks : IDisposable
     private DetectedFace[] _face = null!;
     private readonly List<DetectedFace> _faces = [];
     private readonly float[] _tensor = new float[112 * 112 * 3];
+    private readonly float[] _detectorInput = new float[128 * 128 * 3];
+    private readonly SquareResampler _resampler = new(128);
     private readonly float[] _embedding = new float[192];
 
     [Params("int8", "fp32")]
@@ -50,6 +52,13 @@ public class RecognitionBenchmarks : IDisposable
     {
         _analyzer.Detector.Detect(_frame, _faces);
         return _faces.Count;
+    }
+
+    [Benchmark(Description = "resample 640x480 into the 128x128 detector input")]
+    public float Resample()
+    {
+        _resampler.Resample(_frame, SquareWindow.Letterbox(_frame.Width, _frame.Height), _detectorInput, _analyzer.Manifest.Detector.Normalization);
+        return _detectorInput[0];
     }
 
     [Benchmark(Description = "align into tensor")]

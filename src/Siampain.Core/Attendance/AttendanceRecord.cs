@@ -1,5 +1,6 @@
 using LiteDB;
 using Siampain.Messaging;
+using Siampain.Pipeline;
 
 namespace Siampain.Attendance;
 
@@ -20,6 +21,18 @@ public enum AttendanceStatus
 public readonly record struct Sighting(DateTimeOffset Time, string? PersonId, string? PersonName, double Confidence)
 {
     public static Sighting Unknown(DateTimeOffset time, double confidence) => new(time, null, null, confidence);
+
+    /// <summary>The pipeline's decision as a sighting; null for an uncertain one, which says nothing about attendance.</summary>
+    public static Sighting? From(FaceDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision.Kind switch
+        {
+            DecisionKind.Recognised => new Sighting(decision.DecidedAt, decision.PersonId, null, decision.Confidence),
+            DecisionKind.Unknown => Unknown(decision.DecidedAt, decision.Confidence),
+            _ => null,
+        };
+    }
 }
 
 /// <summary>One state change in a session, as stored and as sent (with its outbox sequence and event id).</summary>

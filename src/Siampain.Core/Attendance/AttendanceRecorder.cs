@@ -100,11 +100,16 @@ public sealed class AttendanceRecorder
 
     /// <summary>
     /// Applies one sighting to the running sessions and stores what it changed. Returns the records written
-    /// (empty when the sighting changes nothing or no session is running).
+    /// (empty when the sighting changes nothing or no session is running). A missing name is looked up.
     /// </summary>
     /// <exception cref="StorageException">The records could not be stored; nothing was half-written.</exception>
     public IReadOnlyList<AttendanceRecord> Record(Sighting sighting)
     {
+        if (sighting.PersonId is { } person && sighting.PersonName is null)
+        {
+            sighting = sighting with { PersonName = _people.Find(person)?.Name };
+        }
+
         lock (_lock)
         {
             Tick();
@@ -176,7 +181,9 @@ public sealed class AttendanceRecorder
             return;
         }
 
+        // Coming up after the grace ended means arrivals were missed; the session still records what it sees.
         session.State = SessionState.Open;
+        session.Observed = _time.GetUtcNow() <= session.Start.AddMinutes(course.LateGraceMinutes);
         _store.Database.Write(() => _store.Sessions.Update(session));
         _open[session.Id] = NewTracker(session, course);
         Log.SessionOpened(_logger, session.Id, session.Start, session.End);

@@ -14,8 +14,11 @@ public sealed class AttendanceStore
     {
         ArgumentNullException.ThrowIfNull(db);
         Database = db;
-        Records.EnsureIndex(r => r.SessionId);
-        Sessions.EnsureIndex(s => s.State);
+        db.Write(() =>
+        {
+            Records.EnsureIndex(r => r.SessionId);
+            Sessions.EnsureIndex(s => s.State);
+        }, durable: false);
     }
 
     public SiampainDatabase Database { get; }

@@ -177,28 +177,6 @@ public static class CourseFile
         return order;
     }
 
-    /// <summary>Writes courses as a CSV file that <see cref="ParseCsv"/> reads back.</summary>
-    public static string ToCsv(IEnumerable<Course> courses)
-    {
-        ArgumentNullException.ThrowIfNull(courses);
-        var text = new StringBuilder(CsvHeader).Append('\n');
-        foreach (var course in courses)
-        {
-            foreach (var slot in course.Schedule)
-            {
-                text.AppendJoin(',', Quote(course.Id), Quote(course.Name), slot.Day.ToString().ToLowerInvariant(),
-                        slot.Start.ToString("HH:mm", CultureInfo.InvariantCulture), slot.End.ToString("HH:mm", CultureInfo.InvariantCulture),
-                        Quote(slot.Room), course.LateGraceMinutes.ToString(CultureInfo.InvariantCulture), string.Join(' ', course.Roster))
-                    .Append('\n');
-            }
-        }
-
-        return text.ToString();
-    }
-
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
-
     private static ScheduleSlot ParseSlot(string? day, string? start, string? end, string? room, string where)
     {
         var slot = new ScheduleSlot

@@ -25,7 +25,10 @@ public sealed class Session
 
     public SessionState State { get; set; }
 
-    /// <summary>False for a session that passed while the terminal was off: nobody was watching, so nobody is absent.</summary>
+    /// <summary>
+    /// False when the terminal did not watch the session from its start (it was off then, or throughout): people may
+    /// have come in unseen, so nobody is marked absent.
+    /// </summary>
     public bool Observed { get; set; } = true;
 
     public static string MakeId(string courseId, DateOnly date, TimeOnly start) =>

@@ -68,7 +68,7 @@ public sealed class SessionTracker
         return Decide(status, sighting);
     }
 
-    /// <summary>The decisions at the end: who left and did not come back, and who never came.</summary>
+    /// <summary>The decisions at the end: who left and did not come back, and who never came (if the start was watched).</summary>
     public IReadOnlyList<AttendanceDecision> Close(IReadOnlyDictionary<string, string> names)
     {
         ArgumentNullException.ThrowIfNull(names);
@@ -78,6 +78,11 @@ public sealed class SessionTracker
             var name = names.GetValueOrDefault(id);
             if (!_people.TryGetValue(id, out var state))
             {
+                if (!Session.Observed)
+                {
+                    continue;
+                }
+
                 _absent.Add(id);
                 decisions.Add(new AttendanceDecision(AttendanceStatus.Absent, id, name, Session.End, null));
             }

@@ -19,6 +19,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private readonly Vector2[] _anchors = BlazeFaceAnchors.Create();
     private readonly int _size;
     private readonly float[] _input;
+    private readonly SquareResampler _resampler;
     private readonly OrtValue[] _inputValues;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
@@ -39,6 +40,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
         OnnxModel.RequireInput(_session, path, _manifest.Input, _size, _size, 3);
 
         _input = new float[_size * _size * 3];
+        _resampler = new SquareResampler(_size);
         _inputValues = [OrtValue.CreateTensorValueFromMemory(_input, [1, _size, _size, 3])];
         _inputNames = [_manifest.Input];
 
@@ -118,7 +120,7 @@ public sealed class BlazeFaceDetector : IFaceDetector, IDisposable
     private void DetectCandidates(RgbImage image, SquareWindow window)
     {
         ArgumentNullException.ThrowIfNull(image);
-        Resampler.SquareInto(image, window, _input, _size, _manifest.Normalization);
+        _resampler.Resample(image, window, _input, _manifest.Normalization);
         _session.Run(_runOptions, _inputNames, _inputValues, _outputNames, _outputValues);
         _candidates.Clear();
         var anchorOffset = 0;

@@ -12,6 +12,19 @@ public interface IOutbox
     /// <summary>Marks one message as acknowledged by the broker.</summary>
     void MarkSent(long sequence);
 
+    /// <summary>
+    /// Marks several acknowledged messages at once; a durable outbox does it in one transaction, which is what
+    /// lets a long backlog drain fast.
+    /// </summary>
+    void MarkSent(IReadOnlyCollection<long> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        foreach (var sequence in sequences)
+        {
+            MarkSent(sequence);
+        }
+    }
+
     /// <summary>How many messages are not yet acknowledged.</summary>
     long PendingCount { get; }
 

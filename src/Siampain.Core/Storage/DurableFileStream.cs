@@ -7,41 +7,40 @@ namespace Siampain.Storage;
 /// <list type="bullet">
 /// <item><see cref="Flush"/> reaches the storage medium (fsync); LiteDB only calls plain Flush on streams it did
 /// not open, and without this a committed transaction can still vanish in a power cut.</item>
-/// <item>A failed write (a full disk) is remembered and reported by the next <see cref="Flush"/>, <see cref="Read(byte[], int, int)"/>
-/// or <see cref="SetLength"/> instead of being thrown at once. LiteDB's background log writer, when a write
-/// throws, closes the engine without ever telling threads that wait for its queue (a checkpoint would hang forever);
-/// it does finish its queue, then flushes, and that is where the error now surfaces. Every write after the first
-/// failure is skipped, so nothing written later can make a half-written transaction look complete.</item>
+/// <item>A failed write (a full disk) is never thrown on LiteDB's background log writer. When that thread throws,
+/// LiteDB closes the engine from inside it, waits for itself, and leaves every thread that waits for its queue
+/// (a checkpoint) blocked forever. So a failed write is remembered, every later write is skipped (nothing written
+/// after it can make a half-written transaction look complete), and the error is thrown by the next read or length
+/// change, which happen on the caller's thread: the checkpoint that makes a commit durable reads the log back.
+/// The data file is only flushed from the caller's thread, so its <see cref="Flush"/> reports the failure too.</item>
 /// </list>
 /// </summary>
-public sealed class DurableFileStream : Stream
+internal sealed class DurableFileStream : Stream
 {
     private readonly Stream _inner;
     private readonly bool _dropWrites;
+    private readonly bool _failOnFlush;
     private ExceptionDispatchInfo? _failure;
     private long _flushCount;
 
-    public DurableFileStream(string path)
-        : this(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0))
-    {
-    }
-
     /// <param name="inner">The file; tests pass one that fails like a full disk.</param>
+    /// <param name="failOnFlush">False for the log, which LiteDB's background writer flushes.</param>
     /// <param name="dropWrites">
     /// For looking at a file that may be damaged: LiteDB writes while opening and closing (log replay, a mark on a
     /// file it found broken), and a damaged file must be kept exactly as it was found.
     /// </param>
-    internal DurableFileStream(Stream inner, bool dropWrites = false)
+    internal DurableFileStream(Stream inner, bool failOnFlush, bool dropWrites = false)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
+        _failOnFlush = failOnFlush;
         _dropWrites = dropWrites;
     }
 
     /// <summary>How many times the stream reached the disk; lets tests see that commits are made durable.</summary>
     public long FlushCount => Interlocked.Read(ref _flushCount);
 
-    /// <summary>The first write error, if any; the stream refuses all further work after it.</summary>
+    /// <summary>The first write error, if any; the stream writes nothing more after it.</summary>
     public Exception? Failure => Volatile.Read(ref _failure)?.SourceException;
 
     public override bool CanRead => true;
@@ -60,8 +59,12 @@ public sealed class DurableFileStream : Stream
 
     public override void Flush()
     {
-        ThrowIfFailed();
-        if (_dropWrites)
+        if (_failOnFlush)
+        {
+            ThrowIfFailed();
+        }
+
+        if (_dropWrites || Failure is not null)
         {
             return;
         }

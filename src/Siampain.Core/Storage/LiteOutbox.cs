@@ -22,15 +22,21 @@ public sealed record OutboxStatus(long Pending, DateTimeOffset? OldestCreatedAt,
 /// The outbox as a LiteDB collection keyed by sequence number. Events are added inside the caller's
 /// <see cref="SiampainDatabase.Write{T}"/>, so an attendance record and its event commit together or not at all.
 /// </summary>
-public sealed class LiteOutbox : IOutbox
+public sealed class LiteOutbox : IOutbox, IDisposable
 {
     internal const string CollectionName = "outbox";
     internal const string MetaCollectionName = "meta";
     internal const string SequenceKey = "outbox.sequence";
 
+    /// <summary>How often the age limit is looked at when nothing is recorded or sent (an outage over a weekend).</summary>
+    internal static readonly TimeSpan LimitCheckInterval = TimeSpan.FromMinutes(1);
+
     private readonly SiampainDatabase _db;
     private readonly OutboxOptions _options;
     private readonly ILogger _logger;
+    private readonly SequenceReservation _reservation;
+    private readonly Lock _levelLock = new();
+    private readonly ITimer _limitTimer;
     private TaskCompletionSource _enqueued = NewSignal();
     private long _pending;
     private OutboxLevel _lastLevel;
@@ -42,9 +48,18 @@ public sealed class LiteOutbox : IOutbox
         _db = db;
         _options = options;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _reservation = new SequenceReservation(SequenceReservation.PathFor(db.Path), _logger);
+        if (db.Recovery is not null)
+        {
+            SkipPastPublishedSequences();
+        }
+
         _pending = Messages.LongCount();
         _lastLevel = GetStatus().Level;
         db.Reopened += () => Interlocked.Exchange(ref _pending, Messages.LongCount());
+
+        // Enqueue and MarkSent look at the limits, but the age of a stuck backlog grows while neither happens.
+        _limitTimer = db.Time.CreateTimer(_ => CheckLimitsOnTimer(), null, LimitCheckInterval, LimitCheckInterval);
     }
 
     /// <summary>Raised when the backlog crosses into or out of "near limit" / "over limit", for the status and alarm.</summary>
@@ -67,6 +82,7 @@ public sealed class LiteOutbox : IOutbox
         var meta = _db.Collection<MetaDocument>(MetaCollectionName);
         var counter = meta.FindById(SequenceKey) ?? new MetaDocument { Id = SequenceKey };
         counter.Value++;
+        _reservation.Cover(counter.Value);
         meta.Upsert(counter);
 
         var now = _db.Time.GetUtcNow();
@@ -95,14 +111,18 @@ public sealed class LiteOutbox : IOutbox
         return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
     }
 
-    public void MarkSent(long sequence)
+    public void MarkSent(long sequence) => MarkSent([sequence]);
+
+    public void MarkSent(IReadOnlyCollection<long> sequences)
     {
+        ArgumentNullException.ThrowIfNull(sequences);
+
         // Not durable on purpose: losing a "sent" mark in a power cut only causes a duplicate, which consumers
         // drop by event_id, and skipping the fsync keeps draining a long backlog fast.
-        var deleted = _db.Write(() => Messages.Delete(sequence), durable: false);
-        if (deleted)
+        var deleted = _db.Write(() => sequences.Count(s => Messages.Delete(s)), durable: false);
+        if (deleted > 0)
         {
-            Interlocked.Decrement(ref _pending);
+            Interlocked.Add(ref _pending, -deleted);
             CheckLimits();
         }
     }
@@ -136,24 +156,59 @@ public sealed class LiteOutbox : IOutbox
         return new OutboxStatus(pending, oldest, level);
     }
 
+    /// <summary>
+    /// After a damaged database was salvaged, the counter may be older than numbers already published (or gone):
+    /// continue after the highest number that may have been used.
+    /// </summary>
+    private void SkipPastPublishedSequences()
+    {
+        var meta = _db.Collection<MetaDocument>(MetaCollectionName);
+        var recovered = meta.FindById(SequenceKey)?.Value ?? 0;
+        var highestPending = Messages.FindOne(Query.All("_id", Query.Descending))?.Id ?? 0;
+        var floor = Math.Max(Math.Max(recovered, highestPending), _reservation.Reserved);
+        if (floor > recovered)
+        {
+            _db.Write(() => meta.Upsert(new MetaDocument { Id = SequenceKey, Value = floor }));
+            Log.SequenceSkipped(_logger, recovered, floor + 1);
+        }
+    }
+
+    public void Dispose() => _limitTimer.Dispose();
+
+    private void CheckLimitsOnTimer()
+    {
+        try
+        {
+            CheckLimits();
+        }
+        catch (Exception e) when (e is StorageException or LiteException or IOException or ObjectDisposedException)
+        {
+            // The database is being reopened or closed; the next tick looks again.
+        }
+    }
+
     private void CheckLimits()
     {
-        // Only the level change is logged: a long outage would otherwise log once per event.
-        var status = GetStatus();
-        if (status.Level == _lastLevel)
+        // Only the level change is logged: a long outage would otherwise log once per event. The lock keeps the
+        // timer and a writer from announcing two changes out of order.
+        lock (_levelLock)
         {
-            return;
-        }
+            var status = GetStatus();
+            if (status.Level == _lastLevel)
+            {
+                return;
+            }
 
-        _lastLevel = status.Level;
-        LevelChanged?.Invoke(status);
-        if (status.Level == OutboxLevel.NearLimit)
-        {
-            Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
-        }
-        else if (status.Level == OutboxLevel.OverLimit)
-        {
-            Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            _lastLevel = status.Level;
+            LevelChanged?.Invoke(status);
+            if (status.Level == OutboxLevel.NearLimit)
+            {
+                Log.OutboxNearLimit(_logger, status.Pending, _options.MaxPending, status.OldestCreatedAt ?? default);
+            }
+            else if (status.Level == OutboxLevel.OverLimit)
+            {
+                Log.OutboxOverLimit(_logger, status.Pending, _options.MaxPending);
+            }
         }
     }
 

@@ -32,4 +32,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 3011, Level = LogLevel.Error,
         Message = "Outbox is over its limit: {Pending} events pending (limit {Limit}); events are kept, none dropped")]
     public static partial void OutboxOverLimit(ILogger logger, long pending, int limit);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Database {Path}: closing after a failure raised an error too")]
+    public static partial void CloseFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Warning,
+        Message = "Outbox sequence continues at {Next} after the database was recovered (the recovered counter said {Recovered}); numbers in between are skipped, none is reused")]
+    public static partial void SequenceSkipped(ILogger logger, long recovered, long next);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Warning,
+        Message = "Outbox sequence reservation {Path} is unreadable ({Problem}); it is rewritten with the next event")]
+    public static partial void SequenceReservationUnreadable(ILogger logger, string path, string problem);
 }

@@ -46,7 +46,7 @@ public sealed class PeopleStore
     {
         ArgumentNullException.ThrowIfNull(db);
         _db = db;
-        _db.Collection<FaceTemplate>(TemplatesCollection).EnsureIndex(t => t.PersonId);
+        _db.Write(() => Templates.EnsureIndex(t => t.PersonId), durable: false);
     }
 
     private ILiteCollection<Person> People => _db.Collection<Person>(PeopleCollection);

@@ -80,6 +80,8 @@ public sealed class SiampainDatabase : IDisposable
     public T Write<T>(Func<T> work, bool durable = true)
     {
         ArgumentNullException.ThrowIfNull(work);
+        Action[] committed;
+        T result;
         lock (_writeLock)
         {
             if (_inWrite)
@@ -88,7 +90,6 @@ public sealed class SiampainDatabase : IDisposable
             }
 
             var db = _open?.Db ?? Reopen();
-            T result;
             _inWrite = true;
             try
             {
@@ -98,6 +99,12 @@ public sealed class SiampainDatabase : IDisposable
                 if (durable)
                 {
                     MakeDurable(db);
+                }
+
+                // A failed write may also have been noticed by now without an exception reaching this thread.
+                if (StreamFailure() is { } failure)
+                {
+                    throw failure;
                 }
             }
             catch (Exception e)
@@ -123,14 +130,17 @@ public sealed class SiampainDatabase : IDisposable
                 _inWrite = false;
             }
 
-            foreach (var action in _afterCommit)
-            {
-                action();
-            }
-
+            committed = [.. _afterCommit];
             _afterCommit.Clear();
-            return result;
         }
+
+        // Outside the lock: the callbacks signal other components, which may read (or write) the database.
+        foreach (var action in committed)
+        {
+            action();
+        }
+
+        return result;
     }
 
     public void Write(Action work, bool durable = true)
@@ -260,9 +270,10 @@ public sealed class SiampainDatabase : IDisposable
         {
             _open?.Dispose();
         }
-        catch (Exception e) when (e is IOException or LiteException or ObjectDisposedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The engine already closed itself after the failure; what is on disk is what counts.
+            // The engine may already have closed itself after the failure; what is on disk is what counts.
+            Log.CloseFailed(_logger, Path, e);
         }
 
         _open = null;
@@ -313,8 +324,8 @@ public sealed class SiampainDatabase : IDisposable
         DurableFileStream? log = null;
         try
         {
-            data = new DurableFileStream(_openFile(dataPath), dropWrites);
-            log = new DurableFileStream(_openFile(logPath), dropWrites);
+            data = new DurableFileStream(_openFile(dataPath), failOnFlush: true, dropWrites);
+            log = new DurableFileStream(_openFile(logPath), failOnFlush: false, dropWrites);
             var engine = new LiteEngine(new EngineSettings
             {
                 DataStream = data,

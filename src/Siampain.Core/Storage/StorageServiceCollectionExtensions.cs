@@ -28,11 +28,21 @@ public static class StorageServiceCollectionExtensions
             provider.GetRequiredService<ILogger<SiampainDatabase>>()));
         services.TryAddSingleton(provider =>
         {
+            var db = provider.GetRequiredService<SiampainDatabase>();
             var outbox = new LiteOutbox(
-                provider.GetRequiredService<SiampainDatabase>(),
+                db,
                 provider.GetRequiredService<IOptions<OutboxOptions>>().Value,
                 provider.GetRequiredService<ILogger<LiteOutbox>>());
             var board = provider.GetRequiredService<StatusBoard>();
+            if (db.Recovery is { } report)
+            {
+                // The log says it once at start; the retained status keeps saying it to the dashboard.
+                board.Update(facts => facts with
+                {
+                    LastError = $"database was damaged ({report.Problem}); recovered {report.RecoveredDocuments} documents, the damaged file is kept as {report.SetAsidePath}",
+                });
+            }
+
             outbox.LevelChanged += status => board.Update(facts => facts with { OutboxAlarm = status.Level != OutboxLevel.Normal });
             return outbox;
         });

@@ -47,7 +47,7 @@ internal static class AttendanceCommand
         var roster = store.FindCourse(session.CourseId)?.Roster ?? [];
         var table = new Table().AddColumns("Person", "Name", "Status", "Timeline");
         table.Title = new TableTitle(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{session.Id}  {session.Start.ToLocalTime():HH:mm}-{session.End.ToLocalTime():HH:mm}  {session.State.ToString().ToLowerInvariant()}{(session.Observed ? "" : " (terminal was off)")}")));
+            $"{session.Id}  {session.Start.ToLocalTime():HH:mm}-{session.End.ToLocalTime():HH:mm}  {session.State.ToString().ToLowerInvariant()}{(session.Observed ? "" : " (not watched from the start)")}")));
 
         // Roster order first, then anyone else who was recorded; unknown faces last, one row each.
         var people = roster.Concat(records.Where(r => r.PersonId is not null).Select(r => r.PersonId!)).Distinct(StringComparer.Ordinal);

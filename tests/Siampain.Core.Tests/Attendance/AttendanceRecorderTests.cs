@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Siampain.Attendance;
+using Siampain.Detection;
 using Siampain.Messaging;
+using Siampain.Pipeline;
 using Siampain.Storage;
 using Siampain.Tests.Storage;
 
@@ -57,6 +59,20 @@ public sealed class AttendanceRecorderTests : IDisposable
         _recorder.Tick();
         Assert.Empty(_recorder.OpenSessions);
         Assert.Equal(SessionState.Closed, _store.FindSession(open.Id)!.State);
+    }
+
+    [Fact]
+    public void Pipeline_decisions_become_sightings_and_names_are_looked_up()
+    {
+        At(8, 55);
+        var face = new DetectedFace(new FaceBox(0, 0, 10, 10), 0.9f, default);
+        var recognised = Sighting.From(new FaceDecision(1, DecisionKind.Recognised, "s2", 0.8f, 5, Now.AddSeconds(-1), Now, face));
+        var unknown = Sighting.From(new FaceDecision(2, DecisionKind.Unknown, null, 0.3f, 5, Now, Now, face));
+
+        Assert.Null(Sighting.From(new FaceDecision(3, DecisionKind.Uncertain, null, 0.5f, 5, Now, Now, face)));
+        var record = Assert.Single(_recorder.Record(recognised!.Value));
+        Assert.Equal(("s2", "Bo", AttendanceStatus.Present), (record.PersonId, record.PersonName, record.Status));
+        Assert.Equal(AttendanceStatus.Unknown, Assert.Single(_recorder.Record(unknown!.Value)).Status);
     }
 
     [Fact]
@@ -216,6 +232,32 @@ public sealed class AttendanceRecorderTests : IDisposable
             [("s1", AttendanceStatus.Present), ("s2", AttendanceStatus.Absent), ("s3", AttendanceStatus.Absent)],
             records.Select(r => (r.PersonId, r.Status)));
         Assert.Equal(DateTimeOffset.Parse("2026-11-23T10:30:00Z", System.Globalization.CultureInfo.InvariantCulture), records[^1].Time);
+    }
+
+    [Fact]
+    public void A_terminal_that_comes_up_after_the_grace_marks_nobody_absent()
+    {
+        At(9, 30);
+        _recorder.Tick();
+        _recorder.Record(Seen("s1"));
+        At(10, 30);
+        _recorder.Tick();
+
+        var session = Assert.Single(_store.ListSessions());
+        Assert.False(session.Observed);
+        Assert.Equal([("s1", AttendanceStatus.Late)], _store.RecordsOf(session.Id).Select(r => (r.PersonId, r.Status)));
+    }
+
+    [Fact]
+    public void Sessions_follow_the_terminals_local_time()
+    {
+        _temp.Time.SetLocalTimeZone(TimeZoneInfo.CreateCustomTimeZone("UTC+2", TimeSpan.FromHours(2), "UTC+2", "UTC+2"));
+        At(6, 50);
+        _recorder.Tick();
+
+        var session = Assert.Single(_recorder.OpenSessions);
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero), session.Start);
+        Assert.Equal("cs101-2026-11-23-0900", session.Id);
     }
 
     [Fact]

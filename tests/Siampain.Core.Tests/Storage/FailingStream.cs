@@ -1,15 +1,24 @@
 namespace Siampain.Tests.Storage;
 
-/// <summary>The disk the streams of one test share: full or not.</summary>
+/// <summary>The disk the streams of one test share: full now, or full after a number of writes.</summary>
 internal sealed class FakeDisk
 {
     private volatile bool _full;
+    private int _writesLeft = int.MaxValue;
 
     public bool Full
     {
         get => _full;
         set => _full = value;
     }
+
+    /// <summary>Writes that still fit; the disk is full from the next one on.</summary>
+    public int WritesLeft
+    {
+        set => Volatile.Write(ref _writesLeft, value);
+    }
+
+    public bool TakeWrite() => !_full && Interlocked.Decrement(ref _writesLeft) >= 0;
 }
 
 /// <summary>A file stream that fails writes like a full disk (ENOSPC) while its disk is full.</summary>
@@ -49,7 +58,7 @@ internal sealed class FailingStream(Stream inner, FakeDisk disk) : Stream
 
     public override void Write(byte[] buffer, int offset, int count)
     {
-        if (disk.Full)
+        if (!disk.TakeWrite())
         {
             throw new IOException("No space left on device", NoSpaceLeftOnDevice);
         }

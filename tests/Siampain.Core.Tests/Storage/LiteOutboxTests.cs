@@ -53,6 +53,41 @@ public sealed class LiteOutboxTests : IDisposable
     }
 
     [Fact]
+    public void Acknowledged_events_are_deleted_at_once_and_unknown_or_repeated_marks_are_ignored()
+    {
+        var db = _temp.Open();
+        var outbox = new LiteOutbox(db, new OutboxOptions());
+        for (var i = 0; i < 20; i++)
+        {
+            db.Write(() => outbox.Enqueue("t", _ => [1]), durable: false);
+        }
+
+        outbox.MarkSent([1L, 2L, 3L, 4L]);
+        outbox.MarkSent(5);
+        outbox.MarkSent(3);
+        outbox.MarkSent([999L, 4L]);
+
+        Assert.Equal(15, outbox.PendingCount);
+        Assert.Equal([6L, 7L], outbox.PeekPending(2).Select(m => m.Sequence));
+        Assert.Equal(15, db.Collection<OutboxDocument>(LiteOutbox.CollectionName).Count());
+    }
+
+    [Fact]
+    public void Marks_not_yet_written_are_written_when_the_outbox_is_disposed()
+    {
+        using (var db = _temp.Open())
+        {
+            using var outbox = new LiteOutbox(db, new OutboxOptions());
+            db.Write(() => outbox.Enqueue("t", _ => [1]));
+            db.Write(() => outbox.Enqueue("t", _ => [2]));
+            outbox.MarkSent(1);
+        }
+
+        using var again = _temp.Open();
+        Assert.Equal([2L], new LiteOutbox(again, new OutboxOptions()).PeekPending(10).Select(m => m.Sequence));
+    }
+
+    [Fact]
     public void A_rolled_back_transaction_takes_its_event_and_its_sequence_number_back()
     {
         var db = _temp.Open();

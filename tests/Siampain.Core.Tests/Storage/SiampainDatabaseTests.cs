@@ -92,6 +92,66 @@ public sealed class SiampainDatabaseTests : IDisposable
     }
 
     [Fact]
+    public async Task A_full_disk_on_the_very_first_write_fails_the_write_without_hanging()
+    {
+        var disk = new FakeDisk();
+        var db = _temp.Open(path => new FailingStream(File.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), disk));
+        disk.Full = true;
+
+        var write = Task.Run(() => db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = 1, Text = "first" })));
+        var error = await Assert.ThrowsAsync<StorageException>(() => write.WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.True(error.IsDiskFull);
+        disk.Full = false;
+        db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = 2, Text = "second" }));
+        Assert.Equal([2], db.Collection<Item>("items").FindAll().Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task A_disk_filling_up_at_any_point_loses_no_durable_write_and_never_hangs()
+    {
+        var random = new Random(11);
+        for (var round = 0; round < 25; round++)
+        {
+            var disk = new FakeDisk();
+            var options = new StorageOptions { Path = Path.Combine(_temp.Folder, $"round{round}.db") };
+            Stream OpenFile(string path) => new FailingStream(File.Open(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read), disk);
+            var saved = new List<int>();
+            using (var db = new SiampainDatabase(options, _temp.Time, null, OpenFile))
+            {
+                disk.WritesLeft = random.Next(0, 60);
+                var writing = Task.Run(() =>
+                {
+                    for (var id = 1; id <= 40; id++)
+                    {
+                        var durable = id % 3 != 0;
+                        try
+                        {
+                            db.Write(() => db.Collection<Item>("items").Insert(new Item { Id = id, Text = new string('x', random.Next(10, 9000)) }), durable);
+                        }
+                        catch (StorageException e) when (e.IsDiskFull)
+                        {
+                            return;
+                        }
+
+                        if (durable)
+                        {
+                            saved.Add(id);
+                        }
+                    }
+                });
+                await writing.WaitAsync(TimeSpan.FromSeconds(60));
+                disk.WritesLeft = int.MaxValue;
+            }
+
+            using var reopened = new SiampainDatabase(options, _temp.Time, null, OpenFile);
+            var present = reopened.Collection<Item>("items").FindAll().Select(i => i.Id).ToHashSet();
+            Assert.All(saved, id => Assert.Contains(id, present));
+            Assert.Null(reopened.Recovery);
+        }
+    }
+
+    [Fact]
     public void A_damaged_page_is_reported_kept_aside_and_what_can_be_read_is_recovered()
     {
         using (var db = _temp.Open())
