@@ -144,8 +144,8 @@ public sealed class DemoPlayer
         var name = decision.PersonId is { } id ? _names.GetValueOrDefault(id, id) : null;
 
         // A face still undecided after the most votes the pipeline takes was not recognised: for attendance it is an
-        // unknown face, and the door says so. Recording nothing would let exactly the faces that resemble a student
-        // (a proxy) pass unreported.
+        // unknown face, and the door says so. (The service's frame loop records nothing for it and signals an error;
+        // that lets exactly the faces that resemble a student, a proxy, pass unreported.)
         var sighting = decision.Kind == DecisionKind.Recognised
             ? new Sighting(decision.DecidedAt, decision.PersonId, name, decision.Confidence)
             : Sighting.Unknown(decision.DecidedAt, decision.Confidence);
@@ -154,7 +154,7 @@ public sealed class DemoPlayer
         try
         {
             records = _recorder.Record(sighting);
-            signal = SignalFor(decision.Kind, records);
+            signal = Hosting.FrameLoop.SignalFor(decision.Kind, records);
         }
         catch (StorageException)
         {
@@ -166,24 +166,6 @@ public sealed class DemoPlayer
         var subject = records.Count > 0 && records[^1].Status == AttendanceStatus.NotOnRoster ? $"{name} (not on the roster)" : name;
         await _door.SignalAsync(signal, subject, cancellationToken).ConfigureAwait(false);
         return new DemoSighting(decision, passage, records, signal, spent);
-    }
-
-    /// <summary>What the door shows for a decision, given the records it caused.</summary>
-    public static DoorSignalKind SignalFor(DecisionKind kind, IReadOnlyList<AttendanceRecord> records)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        if (records.Count == 0)
-        {
-            return kind == DecisionKind.Recognised ? DoorSignalKind.Recognised : DoorSignalKind.Unknown;
-        }
-
-        return records[^1].Status switch
-        {
-            AttendanceStatus.Late => DoorSignalKind.Late,
-            AttendanceStatus.Exit => DoorSignalKind.Exit,
-            AttendanceStatus.Unknown => DoorSignalKind.Unknown,
-            _ => DoorSignalKind.Recognised,
-        };
     }
 
     /// <summary>The clip as a camera: renders each frame when it is due and sets the simulated clock to its capture time.</summary>
