@@ -14,6 +14,7 @@ var root = new RootCommand("Siampain: face-recognition attendance terminal")
     EnrollCommand.Create(),
     DoctorCommand.Create(),
     DemoCommand.Create(),
+    BenchCommand.Create(),
     EvalCommand.Create(),
     PeopleCommand.Create(),
     CoursesCommand.Create(),

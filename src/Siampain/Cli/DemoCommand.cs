@@ -1,78 +1,188 @@
 using System.CommandLine;
-using Siampain.Imaging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Siampain.Demo;
+using Siampain.Gpio;
+using Siampain.Messaging;
 using Siampain.Packages;
+using Siampain.Pipeline;
 using Siampain.Recognition;
 using Spectre.Console;
 
 namespace Siampain.Cli;
 
 /// <summary>
-/// `siampain demo`: enrols the faces of real photos fetched from the package registry, shows each face again
-/// changed (mirrored, darker, blurred, smaller), and prints who the terminal thinks it is and which enrolled
-/// faces match each other.
+/// `siampain demo`: a class at the door, end to end. Enrols people from real photos, plays a walk-up clip of them
+/// (seen differently from enrolment, some masked) and of strangers through the real pipeline at camera speed, records
+/// attendance in a LiteDB file with its outbox, relays the events to an MQTT broker (an embedded one unless
+/// --mqtt-host is given), shows the door signals, and compares the attendance table with the clip's ground truth.
 /// </summary>
 internal static class DemoCommand
 {
+    private static readonly Option<DirectoryInfo?> Data = new("--data")
+    {
+        Description = "A folder with one sub-folder of photos per person (first photo enrolled, the others seen at the door) instead of the registry photos",
+    };
+
+    private static readonly Option<string?> MqttHost = new("--mqtt-host")
+    {
+        Description = "Publish to this broker instead of the embedded one",
+    };
+
+    private static readonly Option<int> MqttPort = new("--mqtt-port")
+    {
+        Description = "Port of --mqtt-host",
+        DefaultValueFactory = _ => MqttOptions.DefaultPort,
+    };
+
+    private static readonly Option<bool> Fast = new("--fast")
+    {
+        Description = "Process every frame as fast as possible instead of at camera speed (no frames dropped)",
+    };
+
+    private static readonly Option<int> Strangers = new("--strangers")
+    {
+        Description = "People walking up who are not enrolled",
+        DefaultValueFactory = _ => DemoScenarioOptions.DefaultStrangers,
+    };
+
+    private static readonly Option<int?> Enrolled = new("--enrolled")
+    {
+        Description = "People enrolled (6 or more; default: everyone but the strangers)",
+    };
+
+    private static readonly Option<int> Seed = new("--seed")
+    {
+        Description = "Varies poses, light and masks; the same seed plays the same clip",
+        DefaultValueFactory = _ => 1,
+    };
+
+    private static readonly Option<float?> MatchThreshold = new("--match-threshold")
+    {
+        Description = "Cosine a match must reach (default: the manifest's identification threshold plus a 1:N margin)",
+    };
+
+    private static readonly Option<DirectoryInfo?> SaveFrames = new("--save-frames")
+    {
+        Description = "Also write the last frame of every walk-up as PNG into this folder",
+    };
+
     public static Command Create()
     {
-        var command = new Command("demo", "Recognise the faces of sample photos from the registry and print who matches whom")
+        var command = new Command("demo", "A class at the door: enrol people from real photos, play a walk-up clip through the real pipeline, print the attendance table")
         {
             CommonOptions.Models, CommonOptions.Embedder, CommonOptions.Threads,
+            Data, MqttHost, MqttPort, Fast, Strangers, Enrolled, Seed, MatchThreshold, SaveFrames,
         };
-        command.SetAction(result =>
-        {
-            var manifest = CommonOptions.LoadManifest(result);
-            using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
-            var threshold = analyzer.Embedder.Manifest.IdentificationThreshold;
-            AnsiConsole.MarkupLine($"Fetching sample photos ({Markup.Escape(PinnedPackage.FaceApi.Spec)}) ...");
-            var folder = Path.Combine(PackageCache.Default().Get(PinnedPackage.FaceApi), "demo");
-
-            var faces = new List<(string Name, RgbImage Photo, AnalyzedFace Face)>();
-            foreach (var file in Directory.GetFiles(folder, "sample*.jpg").Order(StringComparer.Ordinal))
-            {
-                var photo = ImageFile.Load(file);
-                var found = analyzer.AnalyzePhoto(photo);
-                faces.AddRange(found.Select((face, i) => ($"{Path.GetFileNameWithoutExtension(file)}#{i + 1}", photo, face)));
-            }
-
-            var gallery = new FaceGallery(analyzer.Embedder.Dimensions);
-            foreach (var (name, _, face) in faces)
-            {
-                gallery.Add(name, face.Embedding);
-            }
-
-            AnsiConsole.MarkupLine($"Enrolled [bold]{faces.Count}[/] faces. Model {Markup.Escape(analyzer.Embedder.ModelId)}, match threshold {threshold:F3} (LFW, false accepts 1e-3).");
-            var table = new Table().AddColumns("probe: the face seen again (mirrored, darker, blurred, smaller)", "decision", "cosine", "runner-up");
-            var recognised = 0;
-            foreach (var (name, photo, face) in faces)
-            {
-                var changed = Alterations.SeenAgain(photo, face.Face.Box);
-                if (analyzer.FindCentralFace(changed) is not { } seen)
-                {
-                    table.AddRow(name, "[yellow]no face found[/]", "-", "-");
-                    continue;
-                }
-
-                var match = gallery.Match(analyzer.Embed(changed, seen));
-                var decision = match.Decide(threshold, minMargin: 0.05f);
-                var self = decision == MatchDecision.Recognised && match.PersonId == name;
-                recognised += self ? 1 : 0;
-                var said = decision == MatchDecision.Recognised ? match.PersonId! : decision.ToString().ToLowerInvariant();
-                table.AddRow(name, self ? $"[green]{said}[/]" : $"[red]{Markup.Escape(said)}[/]", $"{match.Score:F3}", $"{match.RunnerUpId} {match.RunnerUpScore:F3}");
-            }
-
-            AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[bold]{recognised} of {faces.Count}[/] faces recognised as themselves.");
-
-            // The registry photos do not promise distinct people: say which enrolled faces look like the same person.
-            var alike = faces.SelectMany((a, i) => faces.Skip(i + 1).Select(b => (a.Name, b.Name, Cosine: System.Numerics.Tensors.TensorPrimitives.Dot(a.Face.Embedding, b.Face.Embedding))))
-                .Where(p => p.Cosine >= threshold)
-                .ToList();
-            AnsiConsole.MarkupLine(alike.Count == 0
-                ? "No two enrolled faces match each other: they are all different people."
-                : "Enrolled faces that match each other (probably the same person in two photos): " + string.Join(", ", alike.Select(p => $"{p.Item1} ~ {p.Item2} ({p.Cosine:F2})")));
-            return 0;
-        });
+        command.SetAction((result, cancellationToken) => RunAsync(result, cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PlayAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or DirectoryNotFoundException or InvalidOperationException or Models.ModelException)
+        {
+            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> PlayAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var manifest = CommonOptions.LoadManifest(result);
+        using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+        var people = LoadPeople(result.GetValue(Data), analyzer);
+        var clipOptions = new DemoClipOptions();
+        var scenario = DemoScenario.Build(people, new DemoScenarioOptions
+        {
+            Enrolled = result.GetValue(Enrolled),
+            Strangers = result.GetValue(Strangers),
+            Seed = result.GetValue(Seed),
+            Date = DateOnly.FromDateTime(DateTime.UtcNow),
+        }, DemoVisibility.Detector(analyzer.Detector, clipOptions));
+        var clip = new DemoClip(scenario, clipOptions);
+        DemoReport.Cast(scenario, clip);
+
+        var folder = Directory.CreateTempSubdirectory("siampain-demo-");
+        try
+        {
+            var mqtt = new MqttOptions { DeviceId = "demo", Host = result.GetValue(MqttHost) ?? "127.0.0.1", Port = result.GetValue(MqttPort) };
+            var topics = new MqttTopics(mqtt);
+            var clock = new SimulatedClock(clip.Frames[0].At);
+            using var terminal = new DemoTerminal(Path.Combine(folder.FullName, "siampain.db"), clock, topics);
+            terminal.Prepare(scenario, analyzer);
+            AnsiConsole.MarkupLine($"Enrolled {scenario.Enrolled.Count} people ({terminal.People.ListTemplates().Count} templates, masked ones painted by the project's own mask) into {Markup.Escape(terminal.Database.Path)}.");
+
+            await using var broker = result.GetValue(MqttHost) is null ? await DemoBroker.StartAsync(topics.Events, topics.Sessions).ConfigureAwait(false) : null;
+            if (broker is not null)
+            {
+                mqtt.Port = broker.Port;
+            }
+
+            AnsiConsole.MarkupLine(broker is null
+                ? $"Publishing to the broker at {Markup.Escape(mqtt.Host)}:{mqtt.Port}."
+                : $"No broker configured: an embedded MQTT broker listens on 127.0.0.1:{broker.Port}.");
+            using var publisher = new MqttPublisher(terminal.Outbox, Options.Create(mqtt), new StatusBoard(), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+            await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var recognition = result.GetValue(MatchThreshold) is { } threshold ? new RecognitionOptions { MatchThreshold = threshold } : null;
+            var player = terminal.CreatePlayer(clip, analyzer, new ConsoleDoorSignal(), recognition);
+            player.Decided += DemoReport.Sighting;
+            var paced = !result.GetValue(Fast);
+            AnsiConsole.MarkupLine(paced
+                ? $"Playing {clip.Frames.Count} frames at {clipOptions.FrameRate} fps (camera speed; the empty minutes between people are skipped) ..."
+                : $"Playing {clip.Frames.Count} frames as fast as possible ...");
+            var playback = await player.PlayAsync(paced, cancellationToken).ConfigureAwait(false);
+
+            await DrainAsync(terminal.Outbox, cancellationToken).ConfigureAwait(false);
+            await publisher.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            if (result.GetValue(SaveFrames) is { } frames)
+            {
+                DemoReport.SaveFrames(clip, frames.FullName);
+            }
+
+            var table = DemoTable.Compare(scenario, terminal.Attendance);
+            DemoReport.Table(scenario, table);
+            DemoReport.Summary(playback, publisher.Health.Delivered, broker?.Events, broker?.Sessions, terminal.Outbox.PendingCount);
+            if (!table.Matches)
+            {
+                AnsiConsole.MarkupLine("[red]The attendance table does NOT match the ground truth of the clip.[/]");
+                return 1;
+            }
+
+            AnsiConsole.MarkupLine("[green]The attendance table matches the ground truth of the clip exactly.[/]");
+            return 0;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static IReadOnlyList<DemoPerson> LoadPeople(DirectoryInfo? data, FaceAnalyzer analyzer)
+    {
+        if (data is not null)
+        {
+            AnsiConsole.MarkupLine($"Reading people from {Markup.Escape(data.FullName)} (one sub-folder per person) ...");
+            return DemoPeople.FromFolder(data.FullName, analyzer, skipped => AnsiConsole.MarkupLine($"[yellow]skipped:[/] {Markup.Escape(skipped)}"));
+        }
+
+        AnsiConsole.MarkupLine($"Fetching sample photos ({Markup.Escape(PinnedPackage.FaceApi.Spec)}) ...");
+        var folder = Path.Combine(PackageCache.Default().Get(PinnedPackage.FaceApi), "demo");
+        var files = Directory.GetFiles(folder, "sample*.jpg").Order(StringComparer.Ordinal);
+        return DemoPeople.FromGroupPhotos(files, analyzer);
+    }
+
+    /// <summary>Gives the publisher a few seconds to hand the last events to the broker.</summary>
+    private static async Task DrainAsync(Storage.LiteOutbox outbox, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 100 && outbox.PendingCount > 0; i++)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

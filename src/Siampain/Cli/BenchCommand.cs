@@ -1,0 +1,276 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Siampain.Demo;
+using Siampain.Gpio;
+using Siampain.Messaging;
+using Siampain.Packages;
+using Siampain.Pipeline;
+using Siampain.Recognition;
+using Spectre.Console;
+
+namespace Siampain.Cli;
+
+/// <summary>
+/// `siampain bench`: the terminal's speed and memory measured on the machine it runs on (a board has no
+/// BenchmarkDotNet and no repository): frames per second of the whole pipeline, the delay from a face appearing to
+/// the door signal, and a soak run that watches the resident memory. Frames come from the demo's renderer.
+/// </summary>
+internal static class BenchCommand
+{
+    private static readonly Option<int> Seconds = new("--seconds")
+    {
+        Description = "How long to measure each case",
+        DefaultValueFactory = _ => 8,
+    };
+
+    private static readonly Option<double> Minutes = new("--minutes")
+    {
+        Description = "How long the soak runs",
+        DefaultValueFactory = _ => 10,
+    };
+
+    public static Command Create()
+    {
+        var fps = new Command("fps", "Frames per second of the whole pipeline at 640x480 with 0, 1 and 3 faces, every face embedded every frame")
+        {
+            Seconds,
+        };
+        fps.SetAction(result => Run(result, Fps));
+
+        var latency = new Command("latency", "From a face appearing to the door signal, at 15 fps camera input");
+        latency.SetAction((result, token) => RunAsync(result, analyzer => LatencyAsync(analyzer, token)));
+
+        var soak = new Command("soak", "Play the demo class in a loop at camera speed and watch the resident memory (RSS)")
+        {
+            Minutes,
+        };
+        soak.SetAction((result, token) => RunAsync(result, analyzer => SoakAsync(analyzer, result.GetValue(Minutes), token)));
+
+        var command = new Command("bench", "Measure the terminal's speed and memory on this machine")
+        {
+            fps, latency, soak,
+        };
+        command.Options.Add(CommonOptions.Models);
+        command.Options.Add(CommonOptions.Embedder);
+        command.Options.Add(CommonOptions.Threads);
+        foreach (var option in new Option[] { CommonOptions.Models, CommonOptions.Embedder, CommonOptions.Threads })
+        {
+            option.Recursive = true;
+        }
+
+        return command;
+    }
+
+    private static int Run(ParseResult result, Func<FaceAnalyzer, ParseResult, int> body)
+    {
+        using var analyzer = new FaceAnalyzer(CommonOptions.LoadManifest(result), result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+        AnsiConsole.MarkupLine(Invariant($"Model {analyzer.Embedder.ModelId}, {result.GetValue(CommonOptions.Threads)} ONNX Runtime thread(s), {Environment.ProcessorCount} cores."));
+        return body(analyzer, result);
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, Func<FaceAnalyzer, Task<int>> body)
+    {
+        using var analyzer = new FaceAnalyzer(CommonOptions.LoadManifest(result), result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+        AnsiConsole.MarkupLine(Invariant($"Model {analyzer.Embedder.ModelId}, {result.GetValue(CommonOptions.Threads)} ONNX Runtime thread(s), {Environment.ProcessorCount} cores."));
+        return await body(analyzer).ConfigureAwait(false);
+    }
+
+    private static int Fps(FaceAnalyzer analyzer, ParseResult result)
+    {
+        var people = RegistryPeople(analyzer);
+        var options = new DemoClipOptions();
+        var renderer = new DemoRenderer(options);
+        var plain = new PassageLook(false, 0, 0, 1, 0, 0, null, true);
+        var passages = people.Take(3).Select((p, i) => new DemoPassage(i, p, DemoRole.Present, default, p.DoorViews[0], plain)).ToList();
+        var cases = new (string Name, RgbFrame Frame)[]
+        {
+            ("0 faces", new(renderer.Group([]), 0)),
+            ("1 face", new(renderer.Group([(passages[0], new Vector2(320, 200), 170)]), 1)),
+            ("3 faces", new(renderer.Group([(passages[0], new Vector2(120, 220), 110), (passages[1], new Vector2(320, 190), 120), (passages[2], new Vector2(520, 220), 110)]), 3)),
+        };
+
+        // Voting never completes within a pipeline's life here, so every face is aligned and embedded in every frame:
+        // the cost of the frames before a decision, the busiest the terminal gets.
+        var busy = new RecognitionOptions { VotesToRecognise = 30, VotesToReject = 60, MaxVotes = 120 };
+        var gallery = new FaceGallery(analyzer.Embedder.Dimensions);
+        foreach (var person in people)
+        {
+            gallery.Add(person.Id, analyzer.Embed(person.DoorViews[0].Photo, person.DoorViews[0].Face));
+        }
+
+        var table = new Table().AddColumns("640x480 frame", "faces found", "frames/s", "ms/frame median", "p95");
+        var duration = TimeSpan.FromSeconds(result.GetValue(Seconds));
+        foreach (var (name, (image, drawn)) in cases)
+        {
+            var cost = DemoBench.Measure(() => new RecognitionPipeline(analyzer.Detector, analyzer.Embedder, gallery, busy, TimeProvider.System), image, duration, pipelineLife: 25);
+            var times = cost.Milliseconds.ToList();
+            table.AddRow(name, Invariant($"{cost.FacesPerFrame:0.0} (drawn {drawn})"), Invariant($"{cost.FramesPerSecond:0.0}"),
+                Invariant($"{Percentile(times, 0.5):0.0}"), Invariant($"{Percentile(times, 0.95):0.0}"));
+        }
+
+        AnsiConsole.Write(table);
+        using var process = Process.GetCurrentProcess();
+        AnsiConsole.MarkupLine(Invariant($"RSS now (models after inference, pipeline, the registry photos decoded for the frames): {process.WorkingSet64 / 1048576.0:0} MB; managed heap {GC.GetTotalMemory(false) / 1048576.0:0} MB."));
+        return 0;
+    }
+
+    private static async Task<int> LatencyAsync(FaceAnalyzer analyzer, CancellationToken cancellationToken)
+    {
+        // People step into view near the door (face already big enough for the quality gate): the delay measured is
+        // the terminal's, not the walk from the far end of the corridor.
+        var clipOptions = new DemoClipOptions { StartFaceWidth = 150, EndFaceWidth = 175 };
+        var (scenario, clip) = Scenario(analyzer, clipOptions, new DateOnly(2026, 11, 23), RegistryPeople(analyzer));
+        using var run = new DemoRun(scenario, clip, analyzer);
+        var playback = await run.Player.PlayAsync(paced: true, cancellationToken).ConfigureAwait(false);
+        var total = playback.Sightings.Select(s => s.SignalLatency.TotalMilliseconds).Order().ToList();
+        var capture = playback.Sightings.Select(s => s.Decision.Latency.TotalMilliseconds).Order().ToList();
+        var processing = playback.Sightings.Select(s => s.ProcessingTime.TotalMilliseconds).Order().ToList();
+        var table = new Table().AddColumns("", "median ms", "p95 ms", "max ms");
+        table.AddRow("capture time: first frame of the face -> deciding frame", Invariant($"{Percentile(capture, 0.5):0}"), Invariant($"{Percentile(capture, 0.95):0}"), Invariant($"{capture[^1]:0}"));
+        table.AddRow("processing of the deciding frame", Invariant($"{Percentile(processing, 0.5):0.0}"), Invariant($"{Percentile(processing, 0.95):0.0}"), Invariant($"{processing[^1]:0.0}"));
+        table.AddRow("[bold]face appears -> door signal[/]", Invariant($"{Percentile(total, 0.5):0}"), Invariant($"{Percentile(total, 0.95):0}"), Invariant($"{total[^1]:0}"));
+        foreach (var kind in Enum.GetValues<DecisionKind>())
+        {
+            var mine = playback.Sightings.Where(s => s.Decision.Kind == kind).Select(s => s.SignalLatency.TotalMilliseconds).Order().ToList();
+            if (mine.Count > 0)
+            {
+                table.AddRow(Invariant($"  of which {kind.ToString().ToLowerInvariant()} ({mine.Count})"), Invariant($"{Percentile(mine, 0.5):0}"), Invariant($"{Percentile(mine, 0.95):0}"), Invariant($"{mine[^1]:0}"));
+            }
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Invariant($"{total.Count} decisions over {playback.FramesProcessed} of {playback.FramesPlayed} frames (15 fps, newest frame wins). Target: 300 ms."));
+        return 0;
+    }
+
+    private static async Task<int> SoakAsync(FaceAnalyzer analyzer, double minutes, CancellationToken cancellationToken)
+    {
+        var process = Process.GetCurrentProcess();
+        var samples = new List<(double Minutes, double RssMb, double HeapMb)>();
+        var stop = Stopwatch.StartNew();
+        using var sampler = new Timer(_ =>
+        {
+            process.Refresh();
+            lock (samples)
+            {
+                samples.Add((stop.Elapsed.TotalMinutes, process.WorkingSet64 / 1048576.0, GC.GetTotalMemory(false) / 1048576.0));
+            }
+        }, null, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+
+        process.Refresh();
+        AnsiConsole.MarkupLine(Invariant($"RSS with the models loaded: {process.WorkingSet64 / 1048576.0:0} MB."));
+        var clipOptions = new DemoClipOptions();
+        var (scenario, clip) = Scenario(analyzer, clipOptions, new DateOnly(2026, 11, 23), RegistryPeople(analyzer));
+
+        // Preparing the scenario renders and drops test frames; start the measured run from a collected heap.
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        var topics = new MqttTopics(new MqttOptions { DeviceId = "soak" });
+        await using var broker = await DemoBroker.StartAsync(topics.Events, topics.Sessions).ConfigureAwait(false);
+        using var run = new DemoRun(scenario, clip, analyzer, topics);
+        using var publisher = new MqttPublisher(run.Terminal.Outbox, Options.Create(new MqttOptions { DeviceId = "soak", Port = broker.Port }), new StatusBoard(), TimeProvider.System, NullLogger<MqttPublisher>.Instance);
+        await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
+        var loops = 0;
+        long frames = 0;
+        while (stop.Elapsed.TotalMinutes < minutes)
+        {
+            // Each loop is the same class a week later: new sessions, same people, the clock only moving forward.
+            var next = scenario.WeeksLater(loops);
+            var player = run.Replay(next, loops == 0 ? clip : new DemoClip(next, clipOptions));
+            frames += (await player.PlayAsync(paced: true, cancellationToken).ConfigureAwait(false)).FramesProcessed;
+            loops++;
+            AnsiConsole.MarkupLine(Invariant($"  {stop.Elapsed.TotalMinutes:0.0} min: {loops} classes, {frames} frames, RSS {LastRss(samples):0} MB, broker got {broker.Events} events"));
+        }
+
+        await publisher.StopAsync(CancellationToken.None).ConfigureAwait(false);
+        List<(double Minutes, double RssMb, double HeapMb)> copy;
+        lock (samples)
+        {
+            copy = [.. samples];
+        }
+
+        var steady = copy.Where(s => s.Minutes >= 1).ToList();
+        var slope = Slope(steady.Select(s => (s.Minutes, s.RssMb)).ToList());
+        AnsiConsole.MarkupLine(Invariant(
+            $"Soak {stop.Elapsed.TotalMinutes:0.0} min, {loops} classes, {frames} frames: RSS after 1 min {steady.FirstOrDefault().RssMb:0} MB, at the end {copy[^1].RssMb:0} MB, max {copy.Max(s => s.RssMb):0} MB; growth after the first minute {slope:+0.00;-0.00} MB/min (least squares over {steady.Count} samples); managed heap at the end {copy[^1].HeapMb:0} MB. Targets: <= 200 MB, no growth."));
+        return 0;
+    }
+
+    private static double LastRss(List<(double Minutes, double RssMb, double HeapMb)> samples)
+    {
+        lock (samples)
+        {
+            return samples.Count == 0 ? 0 : samples[^1].RssMb;
+        }
+    }
+
+    private static (DemoScenario, DemoClip) Scenario(FaceAnalyzer analyzer, DemoClipOptions clipOptions, DateOnly date, IReadOnlyList<DemoPerson> people)
+    {
+        var scenario = DemoScenario.Build(people, new DemoScenarioOptions { Date = date }, DemoVisibility.Detector(analyzer.Detector, clipOptions));
+        return (scenario, new DemoClip(scenario, clipOptions));
+    }
+
+    private static IReadOnlyList<DemoPerson> RegistryPeople(FaceAnalyzer analyzer)
+    {
+        var folder = Path.Combine(PackageCache.Default().Get(PinnedPackage.FaceApi), "demo");
+        return DemoPeople.FromGroupPhotos(Directory.GetFiles(folder, "sample*.jpg").Order(StringComparer.Ordinal), analyzer);
+    }
+
+    private static double Slope(List<(double X, double Y)> points)
+    {
+        if (points.Count < 2)
+        {
+            return 0;
+        }
+
+        var meanX = points.Average(p => p.X);
+        var meanY = points.Average(p => p.Y);
+        var covariance = points.Sum(p => (p.X - meanX) * (p.Y - meanY));
+        var variance = points.Sum(p => (p.X - meanX) * (p.X - meanX));
+        return variance == 0 ? 0 : covariance / variance;
+    }
+
+    private static double Percentile(List<double> sorted, double share) =>
+        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private readonly record struct RgbFrame(Imaging.RgbImage Image, int Faces);
+
+    /// <summary>A demo terminal in a temporary folder, enrolled for a scenario, with a silent door.</summary>
+    private sealed class DemoRun : IDisposable
+    {
+        private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("siampain-bench-");
+        private readonly FaceAnalyzer _analyzer;
+        private readonly SimulatedClock _clock;
+
+        public DemoRun(DemoScenario scenario, DemoClip clip, FaceAnalyzer analyzer, MqttTopics? topics = null)
+        {
+            _analyzer = analyzer;
+            _clock = new SimulatedClock(clip.Frames[0].At);
+            Terminal = new DemoTerminal(Path.Combine(_folder.FullName, "siampain.db"), _clock, topics ?? new MqttTopics(new MqttOptions()));
+            Terminal.Prepare(scenario, analyzer);
+            Player = Terminal.CreatePlayer(clip, analyzer, new ConsoleDoorSignal(TextWriter.Null, useColour: false));
+        }
+
+        public DemoTerminal Terminal { get; }
+
+        public DemoPlayer Player { get; }
+
+        /// <summary>A player for another class of the same people (its course replaces the previous one).</summary>
+        public DemoPlayer Replay(DemoScenario scenario, DemoClip clip)
+        {
+            Terminal.Attendance.SaveCourses([scenario.Course]);
+            return Terminal.CreatePlayer(clip, _analyzer, new ConsoleDoorSignal(TextWriter.Null, useColour: false));
+        }
+
+        public void Dispose()
+        {
+            Terminal.Dispose();
+            _folder.Delete(recursive: true);
+        }
+    }
+}
