@@ -27,7 +27,7 @@ public sealed class StuckBrokerTests : IDisposable
         await StallAndRecoverAsync(terminal, dashboard, broker.Freeze, broker.Thaw);
     }
 
-    [IptablesFact]
+    [Fact]
     public async Task BlackHoledBrokerDoesNotStopRecordingAndDeliveryResumesWhenPacketsFlowAgain()
     {
         // The terminal uses a second listener, so that only its packets vanish and the dashboard keeps its link.
