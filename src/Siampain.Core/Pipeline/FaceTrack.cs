@@ -28,7 +28,13 @@ internal sealed class FaceTrack(long id, DetectedFace face, DateTimeOffset seenA
 
     private int _votesAboveThreshold;
 
-    /// <summary>Adds one good frame's match and returns the decision it completes, if any.</summary>
+    /// <summary>
+    /// Adds one good frame's match and returns the decision it completes, if any. Decisions go by majority: a
+    /// person is recognised once they hold <see cref="RecognitionOptions.VotesToRecognise"/> agreeing frames and
+    /// more than half of the track's frames, and a face is unknown once four in five frames match nobody. A
+    /// stranger who now and then resembles a student collects scattered votes, never a majority, so cannot be
+    /// checked in by the odd lucky frame.
+    /// </summary>
     public FaceDecision? Vote(Recognition.GalleryMatch match, float threshold, float minMargin, RecognitionOptions options, DateTimeOffset at)
     {
         Votes++;
@@ -44,21 +50,27 @@ internal sealed class FaceTrack(long id, DetectedFace face, DateTimeOffset seenA
             {
                 var (votes, sum) = _agreeing.GetValueOrDefault(match.PersonId);
                 _agreeing[match.PersonId] = (votes + 1, sum + match.Score);
-                if (votes + 1 >= options.VotesToRecognise)
+                if (votes + 1 >= options.VotesToRecognise && (votes + 1) * 2 > Votes)
                 {
                     return Decide(DecisionKind.Recognised, match.PersonId, (sum + match.Score) / (votes + 1), at);
                 }
             }
         }
 
-        if (_votesAboveThreshold == 0 && Votes >= options.VotesToReject)
+        var unmatched = Votes - _votesAboveThreshold;
+        var bestSeen = float.IsNegativeInfinity(BestScore) ? 0 : BestScore;
+        if (Votes >= options.VotesToReject && unmatched * 5 >= Votes * 4)
         {
-            return Decide(DecisionKind.Unknown, null, float.IsNegativeInfinity(BestScore) ? 0 : BestScore, at);
+            return Decide(DecisionKind.Unknown, null, bestSeen, at);
         }
 
-        return Votes >= options.MaxVotes
-            ? Decide(DecisionKind.Uncertain, null, float.IsNegativeInfinity(BestScore) ? 0 : BestScore, at)
-            : null;
+        if (Votes < options.MaxVotes)
+        {
+            return null;
+        }
+
+        // Out of frames: mostly nobody is a stranger; mostly somebody, but never one clear person, is a close call.
+        return Decide(unmatched * 2 > Votes ? DecisionKind.Unknown : DecisionKind.Uncertain, null, bestSeen, at);
     }
 
     private FaceDecision Decide(DecisionKind kind, string? person, float confidence, DateTimeOffset at)

@@ -29,15 +29,15 @@ public sealed class RecognitionOptions
     [Range(0.0, 1.0)]
     public float MinMargin { get; set; } = 0.05f;
 
-    /// <summary>Agreeing good frames needed to recognise someone. Three frames at 15 fps decide within about 200 ms.</summary>
+    /// <summary>Agreeing good frames needed to recognise someone (and more than half of the face's frames). Three frames at 15 fps decide within about 200 ms.</summary>
     [Range(1, 30)]
     public int VotesToRecognise { get; set; } = 3;
 
-    /// <summary>Good frames without any match needed to call a face unknown.</summary>
+    /// <summary>Good frames needed to call a face unknown, four in five of them matching nobody.</summary>
     [Range(1, 60)]
     public int VotesToReject { get; set; } = 5;
 
-    /// <summary>Good frames after which a track that still has not decided is reported uncertain.</summary>
+    /// <summary>Good frames after which an undecided track is decided anyway: unknown if most frames matched nobody, else uncertain.</summary>
     [Range(2, 120)]
     public int MaxVotes { get; set; } = 12;
 
