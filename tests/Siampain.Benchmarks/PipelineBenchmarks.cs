@@ -4,6 +4,7 @@ using Siampain.Camera;
 using Siampain.Demo;
 using Siampain.Pipeline;
 using Siampain.Recognition;
+using Siampain.Tests.Infrastructure;
 
 namespace Siampain.Benchmarks;
 
@@ -32,7 +33,7 @@ public class PipelineBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _analyzer = new FaceAnalyzer(BenchmarkAssets.Manifest, "int8", threads: 1);
+        _analyzer = new FaceAnalyzer(TestAssets.Manifest, "int8", threads: 1);
         var folder = Path.Combine(Packages.PackageCache.Default().Get(Packages.PinnedPackage.FaceApi), "demo");
         var people = DemoPeople.FromGroupPhotos(Directory.GetFiles(folder, "sample*.jpg").Order(StringComparer.Ordinal), _analyzer);
         _gallery = new FaceGallery(_analyzer.Embedder.Dimensions);

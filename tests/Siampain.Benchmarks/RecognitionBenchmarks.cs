@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using Siampain.Detection;
 using Siampain.Imaging;
 using Siampain.Recognition;
+using Siampain.Tests.Infrastructure;
 
 namespace Siampain.Benchmarks;
 
@@ -29,13 +30,15 @@ public class RecognitionBenchmarks : IDisposable
     [GlobalSetup]
     public void Setup()
     {
-        _frame = BenchmarkAssets.Frame(640, 480, 0.33f);
-        var portrait = BenchmarkAssets.Frame(250, 250, 0.4f);
+        var photo = TestAssets.LoadSample(3);
+        var face = DoorFrames.FacesOf(photo)[0];
+        _frame = DoorFrames.Around(photo, face, 640, 480, faceShareOfWidth: 0.33f);
+        var portrait = DoorFrames.Around(photo, face, 250, 250, faceShareOfWidth: 0.4f);
         var path = Path.GetTempFileName();
         ImageFile.SaveJpeg(portrait, path);
         _portraitJpeg = File.ReadAllBytes(path);
         File.Delete(path);
-        _analyzer = new FaceAnalyzer(BenchmarkAssets.Manifest, Embedder, Threads);
+        _analyzer = new FaceAnalyzer(TestAssets.Manifest, Embedder, Threads);
         _analyzer.Detector.Detect(_frame, _faces);
         _face = [_faces[0]];
     }
