@@ -28,37 +28,62 @@ container_boot() {
   CONTAINER_SCRIPT=$!
   for i in $(seq 1 120); do
     kill -0 "$CONTAINER_SCRIPT" 2>/dev/null || break
-    [ -n "$CONTAINER_NSPAWN" ] || CONTAINER_NSPAWN=$(pgrep -P "$CONTAINER_SCRIPT" -x systemd-nspawn || true)
+    [ -n "$CONTAINER_NSPAWN" ] || CONTAINER_NSPAWN=$(container_nspawn_pid || true)
     [ -n "$CONTAINER_NSPAWN" ] && [ -z "$CONTAINER_PID" ] && CONTAINER_PID=$(container_init_pid || true)
     if [ -n "$CONTAINER_PID" ]; then
-      state=$(in_container systemctl is-system-running 2>/dev/null || true)
+      state=$(in_container systemctl is-system-running 2>"$CONTAINER_DIR/probe.err" || true)
       [ "$state" = running ] || [ "$state" = degraded ] && break
     fi
     sleep 1
   done
   if [ -z "$CONTAINER_PID" ] || [ "${state:-}" != running ] && [ "${state:-}" != degraded ]; then
-    log "container did not boot (state '${state:-}'); its console:"
+    log "container did not boot (state '${state:-}', nspawn pid '${CONTAINER_NSPAWN}', init pid '${CONTAINER_PID}'); its console:"
     cat "$CONTAINER_CONSOLE" >&2
+    log "last probe's errors: $(cat "$CONTAINER_DIR/probe.err" 2>/dev/null)"
+    log "processes under the console: $(ps -o pid=,ppid=,comm= --ppid "$CONTAINER_SCRIPT" 2>&1 | tr '\n' ';') $( [ -n "$CONTAINER_NSPAWN" ] && ps -o pid=,ppid=,comm= --ppid "$CONTAINER_NSPAWN" 2>&1 | tr '\n' ';')"
+    [ -n "$CONTAINER_PID" ] && log "init status: $(grep -E '^(NSpid|State)' "/proc/$CONTAINER_PID/status" | tr '\n' ' ')"
     return 1
   fi
   log "container booted (its PID 1 is host pid $CONTAINER_PID; system $state)"
 }
 
-# The container's systemd: the child of our systemd-nspawn whose pid is 1 in its own pid namespace.
+# True when process $1 has $2 among its ancestors.
+descends_from() {
+  local p=$1
+  while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+    p=$(awk '/^PPid:/ { print $2 }' "/proc/$p/status" 2>/dev/null) || return 1
+    [ "$p" = "$2" ] && return 0
+  done
+  return 1
+}
+
+# PID 1 of a pid namespace below ours: more than one NSpid entry, the innermost being 1 (however deep our own
+# namespace is nested).
+is_namespace_init() {
+  grep -Eq '^NSpid:([[:space:]]+[0-9]+)+[[:space:]]+1$' "/proc/$1/status" 2>/dev/null
+}
+
+# Both found by ancestry, not as direct children: whether the shell that `script` starts execs nspawn, and how
+# nspawn forks the container's init, differ between machines and versions.
+container_nspawn_pid() {
+  local p
+  for p in $(pgrep -x systemd-nspawn); do
+    descends_from "$p" "$CONTAINER_SCRIPT" && { echo "$p"; return 0; }
+  done
+  return 1
+}
+
 container_init_pid() {
   local p
-  for p in $(pgrep -P "$CONTAINER_NSPAWN"); do
-    if grep -Eq '^NSpid:[[:space:]]+[0-9]+[[:space:]]+1$' "/proc/$p/status" 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
+  for p in $(ls /proc | grep -E '^[0-9]+$'); do
+    is_namespace_init "$p" && descends_from "$p" "$CONTAINER_NSPAWN" && { echo "$p"; return 0; }
   done
   return 1
 }
 
 in_container() {
   # Never fall through to the host: the target must be PID 1 of another pid namespace.
-  if [ -z "$CONTAINER_PID" ] || ! grep -Eq '^NSpid:[[:space:]]+[0-9]+[[:space:]]+1$' "/proc/$CONTAINER_PID/status" 2>/dev/null; then
+  if [ -z "$CONTAINER_PID" ] || ! is_namespace_init "$CONTAINER_PID"; then
     echo "in_container: the container is not running" >&2
     return 99
   fi
