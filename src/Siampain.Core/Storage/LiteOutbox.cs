@@ -108,7 +108,7 @@ public sealed class LiteOutbox : IOutbox, IDisposable
     public IReadOnlyList<OutboxMessage> PeekPending(int max)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
-        return Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList();
+        return _db.Read(() => Messages.Find(Query.All("_id", Query.Ascending), limit: max).Select(d => d.ToMessage()).ToList());
     }
 
     public void MarkSent(long sequence) => MarkSent([sequence]);
@@ -145,7 +145,7 @@ public sealed class LiteOutbox : IOutbox, IDisposable
     public OutboxStatus GetStatus()
     {
         var pending = PendingCount;
-        var oldest = pending > 0 ? Messages.FindOne(Query.All("_id", Query.Ascending))?.CreatedAt : null;
+        var oldest = pending > 0 ? _db.Read(() => Messages.FindOne(Query.All("_id", Query.Ascending))?.CreatedAt) : null;
         var age = oldest is { } o ? _db.Time.GetUtcNow() - o : TimeSpan.Zero;
         var countShare = (double)pending / _options.MaxPending;
         var ageShare = age / TimeSpan.FromHours(_options.MaxAgeHours);

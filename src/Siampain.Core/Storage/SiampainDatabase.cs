@@ -73,6 +73,21 @@ public sealed class SiampainDatabase : IDisposable
     public ILiteCollection<T> Collection<T>(string name) => Db.GetCollection<T>(name);
 
     /// <summary>
+    /// Runs a query that other threads make while the terminal writes (the relay, the status timer), under the
+    /// write lock. LiteDB 5 allows a reader beside a writer, but under that concurrency it was seen to trip its own
+    /// page checks ("discarded page must be writable") and close the engine for everyone; these reads are small,
+    /// so taking turns costs nothing measurable. <paramref name="query"/> must materialise its result.
+    /// </summary>
+    public T Read<T>(Func<T> query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        lock (_writeLock)
+        {
+            return query();
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="work"/> in one transaction. With <paramref name="durable"/> the call returns after the
     /// committed pages reached the disk, so a power cut afterwards cannot lose them.
     /// </summary>
