@@ -21,7 +21,7 @@ def parser():
     commands = root.add_subparsers(dest="command", required=True)
 
     t = commands.add_parser("train", help="train (or resume) the twin network")
-    t.add_argument("--data", required=True, help="data set root: one folder per person")
+    t.add_argument("--data", help="data set root: one folder per person (a resumed run defaults to its checkpoint's)")
     t.add_argument("--out", required=True, help="output folder for checkpoint.pt (created; never models/ by default)")
     t.add_argument("--layout", choices=["folders", "aihub"], help="folders: photos directly in each person's folder; "
                    "aihub: photos anywhere below it, metadata files ignored")
@@ -60,6 +60,8 @@ def train_config(args):
         config.update(train.load_checkpoint(args.resume)["config"])
     config.update({k: v for k, v in vars(args).items() if v is not None and k != "command"})
     config["resume"] = args.resume
+    if "data" not in config:
+        raise data.DataError("--data is required unless --resume names a checkpoint, which remembers its data set")
     for key in ("steps", "batch", "validation_pairs", "log_every", "validate_every", "checkpoint_every", "threads"):
         if config[key] < 1:
             raise data.DataError(f"--{key.replace('_', '-')} must be at least 1, not {config[key]}")

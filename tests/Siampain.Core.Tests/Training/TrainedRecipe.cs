@@ -1,5 +1,12 @@
 namespace Siampain.Tests.Training;
 
+/// <summary>The training tests share one fixture and run one after another: the machine has few cores to spare.</summary>
+[CollectionDefinition(Name)]
+public sealed class TrainingCollection : ICollectionFixture<TrainedRecipe>
+{
+    public const string Name = "training tool";
+}
+
 /// <summary>The recipe trained once for two steps on the tiny face set, shared by the tests that resume and export it.</summary>
 public sealed class TrainedRecipe : IDisposable
 {

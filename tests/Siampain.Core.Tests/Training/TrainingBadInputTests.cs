@@ -1,7 +1,8 @@
 namespace Siampain.Tests.Training;
 
 /// <summary>Data the recipe cannot train on: one clear line, exit code 2, no traceback, no checkpoint left behind.</summary>
-public sealed class TrainingBadInputTests(TrainedRecipe recipe) : IClassFixture<TrainedRecipe>
+[Collection(TrainingCollection.Name)]
+public sealed class TrainingBadInputTests(TrainedRecipe recipe)
 {
     [Fact]
     public void One_photo_per_person_gives_no_positive_pair_and_is_refused()

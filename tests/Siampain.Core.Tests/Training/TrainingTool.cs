@@ -49,7 +49,7 @@ internal static class TrainingTool
     }
 }
 
-internal sealed record ToolRun(int ExitCode, string Output, string Error)
+public sealed record ToolRun(int ExitCode, string Output, string Error)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout:\n{Output}\nstderr:\n{Error}";
 }

@@ -8,7 +8,8 @@ using Siampain.Tests.Infrastructure;
 
 namespace Siampain.Tests.Training;
 
-public sealed partial class TrainingToolTests(TrainedRecipe recipe) : IClassFixture<TrainedRecipe>
+[Collection(TrainingCollection.Name)]
+public sealed partial class TrainingToolTests(TrainedRecipe recipe)
 {
     [Fact]
     public void Training_logs_finite_losses_and_validation_accuracy_and_saves_a_checkpoint()
@@ -106,7 +107,8 @@ public sealed partial class TrainingToolTests(TrainedRecipe recipe) : IClassFixt
     private static DenseTensor<float> RunEmbedder(string path, int batch)
     {
         using var session = new InferenceSession(path);
-        var input = new DenseTensor<float>([.. Enumerable.Range(0, batch * 3 * 32 * 32).Select(i => MathF.Sin(i * 0.01f))], [batch, 3, 32, 32]);
+        var pixels = Enumerable.Range(0, batch * 3 * 32 * 32).Select(i => MathF.Sin(i * 0.01f)).ToArray();
+        var input = new DenseTensor<float>(pixels, new[] { batch, 3, 32, 32 });
         using var results = session.Run([NamedOnnxValue.CreateFromTensor("input", input)]);
         var output = results.Single(r => r.Name == "embedding").AsTensor<float>();
         return new DenseTensor<float>(output.ToArray(), output.Dimensions.ToArray());
