@@ -9,7 +9,7 @@ import sys
 from . import data, export, train
 
 DEFAULTS = {
-    "architecture": "vgg16-bn", "input_size": 64, "crop": 1.0, "layout": "folders", "steps": 1000, "batch": 16,
+    "architecture": "vgg16-bn", "input_size": 64, "crop": 1.0, "layout": "folders", "include": None, "steps": 1000, "batch": 16,
     "lr": 0.001, "l2": 0.01, "mask_probability": 0.5, "validation_share": 0.1, "validation_pairs": 400,
     "log_every": 10, "validate_every": 100, "checkpoint_every": 50, "seed": 1, "threads": 1,
     "minutes": None,
@@ -25,6 +25,7 @@ def parser():
     t.add_argument("--out", required=True, help="output folder for checkpoint.pt (created; never models/ by default)")
     t.add_argument("--layout", choices=["folders", "aihub"], help="folders: photos directly in each person's folder; "
                    "aihub: photos anywhere below it, metadata files ignored")
+    t.add_argument("--include", help="keep only photos whose path below the person's folder matches this shell pattern")
     t.add_argument("--architecture", choices=["vgg16-bn", "vgg11-bn"])
     t.add_argument("--input-size", type=int, help="side of the square input in pixels, a multiple of 32")
     t.add_argument("--crop", type=float, help="centred square taken from each photo, as a share of its shorter side "

@@ -1,4 +1,5 @@
 """Identity-per-folder face data: scanning, face preparation, the identity split and the pair sampler."""
+import fnmatch
 import os
 
 import numpy as np
@@ -18,13 +19,15 @@ class DataError(Exception):
     """A data set the recipe cannot train on; the message names the folder or file and the problem."""
 
 
-def scan(root, layout="folders"):
+def scan(root, layout="folders", include=None):
     """{identity: [image paths]} of a data set.
 
     folders: one sub-folder per person, holding that person's photos (LFW, ORL, Yale as the project keeps them).
     aihub:   AI Hub-style masked-face sets, one folder per person with photos nested in sub-folders (masked and
              unmasked, lighting, angle) and metadata files beside them: every image below a person's folder counts
              for that person, everything else is ignored.
+    include: a shell pattern on the path below the person's folder (e.g. "S001/L1/*/C[6-8].jpg") keeps only the
+             photos that match: such sets hold thousands of photos per person, most of them in extreme light or pose.
     """
     if not os.path.isdir(root):
         raise DataError(f"{root}: is not a folder")
@@ -37,7 +40,8 @@ def scan(root, layout="folders"):
             files = [os.path.join(d, f) for d, _, fs in sorted(os.walk(folder)) for f in sorted(fs)]
         else:
             files = [os.path.join(folder, f) for f in sorted(os.listdir(folder))]
-        images = [f for f in files if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS and os.path.isfile(f)]
+        images = [f for f in files if os.path.splitext(f)[1].lower() in IMAGE_EXTENSIONS and os.path.isfile(f)
+                  and (include is None or fnmatch.fnmatch(os.path.relpath(f, folder), include))]
         if images:
             identities[name] = images
     if not identities:

@@ -62,7 +62,7 @@ def run(config, log):
         resumed = load_checkpoint(config["resume"])
         check_compatible(resumed, config, config["resume"])
 
-    identities = data.scan(config["data"], config["layout"])
+    identities = data.scan(config["data"], config["layout"], config["include"])
     images = data.load(identities, config["input_size"], config["crop"], log)
     if resumed:
         # The same people stay held out, or validation would score faces the network has trained on.

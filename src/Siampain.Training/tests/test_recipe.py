@@ -1,5 +1,7 @@
 """Unit checks of the recipe's pieces: architecture, initialisation, loss, masks, identity split and pairs."""
 import math
+import os
+import tempfile
 import unittest
 
 import numpy as np
@@ -129,6 +131,27 @@ class PairTests(unittest.TestCase):
         single = {n: v[:1] for n, v in self.images.items()}
         with self.assertRaisesRegex(data.DataError, "two or more"):
             data.split(list(single), single, 0.2, np.random.default_rng(0))
+
+
+class LayoutTests(unittest.TestCase):
+    def test_aihub_layout_takes_nested_photos_per_person_ignores_metadata_and_filters_by_pattern(self):
+        with tempfile.TemporaryDirectory() as root:
+            for person in ("19062421", "19062422"):
+                for accessory in ("S001", "S002"):
+                    folder = os.path.join(root, person, accessory, "L1", "E01")
+                    os.makedirs(folder)
+                    for camera in ("C6.jpg", "C7.jpg", "C6.txt"):
+                        open(os.path.join(folder, camera), "w").close()
+
+            everything = data.scan(root, "aihub")
+            frontal = data.scan(root, "aihub", "S001/*/*/C6.jpg")
+            with self.assertRaisesRegex(data.DataError, "holds no identity folder with images"):
+                data.scan(root, "folders")
+
+        self.assertEqual(["19062421", "19062422"], sorted(everything))
+        self.assertEqual(4, len(everything["19062421"]))
+        self.assertTrue(all(p.endswith(".jpg") for p in everything["19062421"]))
+        self.assertEqual([["S001", "L1", "E01", "C6.jpg"]], [p.split(os.sep)[-4:] for p in frontal["19062421"]])
 
 
 if __name__ == "__main__":
