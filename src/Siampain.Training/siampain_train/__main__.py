@@ -68,6 +68,8 @@ def train_config(args):
             raise data.DataError(f"--{key.replace('_', '-')} must be at least 1, not {config[key]}")
     if not 0 < config["crop"] <= 1 or not 0 <= config["mask_probability"] <= 1 or not 0 < config["validation_share"] < 1:
         raise data.DataError("--crop must be in (0, 1], --mask-probability in [0, 1], --validation-share in (0, 1)")
+    if config["minutes"] is not None and config["minutes"] <= 0:
+        raise data.DataError(f"--minutes must be positive, not {config['minutes']}")
     return config
 
 

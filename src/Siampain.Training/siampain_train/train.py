@@ -6,7 +6,7 @@ import time
 import numpy as np
 import torch
 
-from . import data, model as nets
+from . import data, masks, model as nets
 
 CHECKPOINT = "checkpoint.pt"
 FORMAT = "siampain-siamese-checkpoint/1"
@@ -30,6 +30,7 @@ def save_atomically(obj, path):
 
 
 def load_checkpoint(path):
+    """Reads a checkpoint. torch.load unpickles: only load checkpoints this tool wrote on a machine you trust."""
     if not os.path.isfile(path):
         raise CheckpointError(f"{path}: does not exist")
     try:
@@ -51,10 +52,9 @@ def check_compatible(state, config, path):
 
 
 def run(config, log):
-    """Trains to config["steps"] steps in all (counting those of a resumed checkpoint); returns the last metrics."""
+    """Trains to config["steps"] steps in all (counting those of a resumed checkpoint)."""
     torch.manual_seed(config["seed"])
     torch.set_num_threads(config["threads"])
-    os.makedirs(config["out"], exist_ok=True)
     checkpoint_path = os.path.join(config["out"], CHECKPOINT)
 
     resumed = None
@@ -87,15 +87,20 @@ def run(config, log):
         log(f"resumed {config['resume']} at step {step}")
 
     def save():
+        os.makedirs(config["out"], exist_ok=True)
         save_atomically({
             "format": FORMAT, "config": {k: v for k, v in config.items() if k not in RUN_KEYS}, "step": step,
             "model": network.state_dict(), "optimizer": optimizer.state_dict(), "history": history,
             "train_identities": train_names, "validation_identities": validation_names,
         }, checkpoint_path)
 
-    started, losses = time.monotonic(), []
+    if step >= config["steps"]:
+        log(f"the checkpoint is already at step {step}; ask for more with --steps")
+    # Speed is reported for training alone; validation passes are not counted in s/step.
+    started, training_seconds, losses = time.monotonic(), 0.0, []
     first_step = step
     while step < config["steps"]:
+        step_started = time.monotonic()
         network.train()
         pairs = sampler.pairs(config["batch"])
         first = data.to_tensor_batch([data.augment(images[n][i], augment_rng, config["mask_probability"]) for (n, i), _, _ in pairs])
@@ -109,11 +114,12 @@ def run(config, log):
         optimizer.step()
         step += 1
         losses.append((total.item(), bce.item()))
+        training_seconds += time.monotonic() - step_started
 
         out_of_time = config["minutes"] is not None and time.monotonic() - started >= config["minutes"] * 60
         last = step == config["steps"] or out_of_time
         if step % config["log_every"] == 0 or last:
-            seconds = (time.monotonic() - started) / (step - first_step)
+            seconds = training_seconds / (step - first_step)
             mean_total, mean_bce = np.mean(losses, axis=0)
             line = f"step {step} loss {mean_total:.4f} bce {mean_bce:.4f} {seconds:.2f} s/step"
             entry = {"step": step, "loss": float(mean_total), "bce": float(mean_bce), "seconds_per_step": seconds}
@@ -129,7 +135,6 @@ def run(config, log):
         if out_of_time:
             log(f"stopped at step {step}: the {config['minutes']} minute budget is spent")
             break
-    return history[-1] if history else {}
 
 
 class ValidationPairs:
@@ -140,7 +145,7 @@ class ValidationPairs:
         sampler = data.PairSampler(images, names, np.random.default_rng(seed + 100), "validation")
         self.pairs = sampler.pairs(count)
         mask_rng = np.random.default_rng(seed + 101)
-        self.masked = [data.masks.paint(images[n][i], mask_rng) for _, (n, i), _ in self.pairs]
+        self.masked = [masks.paint(images[n][i], mask_rng) for _, (n, i), _ in self.pairs]
         self.targets = np.array([same for _, _, same in self.pairs])
 
     @torch.no_grad()
