@@ -73,7 +73,7 @@ def _manifest(models_folder, out, name, embedder_file, size, features, config, s
     except (OSError, ValueError, KeyError) as error:
         raise ExportError(f"{source}: cannot read the detector entry ({error})") from None
     detector["file"] = os.path.relpath(os.path.join(models_folder, detector["file"]), out)
-    template = [masks.LEFT_EYE, masks.RIGHT_EYE, masks.NOSE, [41.5493 / 112, 92.3655 / 112], [70.7299 / 112, 92.2041 / 112]]
+    template = [masks.LEFT_EYE, masks.RIGHT_EYE, masks.NOSE, masks.LEFT_MOUTH, masks.RIGHT_MOUTH]
     with open(os.path.join(out, embedder_file), "rb") as stream:
         sha256 = hashlib.sha256(stream.read()).hexdigest()
     return {

@@ -8,11 +8,13 @@ the spread of real faces. The MaskTheFace templates stay for evaluation only.
 """
 import numpy as np
 
-# ArcFace template keypoints as fractions of the crop: eyes, nose tip, mouth centre (mid-point of its corners).
+# ArcFace template keypoints as fractions of the crop: eyes, nose tip, mouth corners and their mid-point.
 LEFT_EYE = np.array([38.2946, 51.6963]) / 112
 RIGHT_EYE = np.array([73.5318, 51.5014]) / 112
 NOSE = np.array([56.0252, 71.7366]) / 112
-MOUTH = np.array([56.1396, 92.2848]) / 112
+LEFT_MOUTH = np.array([41.5493, 92.3655]) / 112
+RIGHT_MOUTH = np.array([70.7299, 92.2041]) / 112
+MOUTH = (LEFT_MOUTH + RIGHT_MOUTH) / 2
 
 # Half the face's width at nose level, in crop widths: BlazeFace's ear points sit about this far out on such crops.
 HALF_FACE = 0.38
@@ -65,7 +67,8 @@ def fit_homography(source, target):
 
 
 def random_style(rng):
-    """A mask style drawn like SyntheticMaskStyle.FromSeed: surgical masks are pleated, the others plain, printed or grainy."""
+    """A mask style drawn like SyntheticMaskStyle.FromSeed: surgical masks are pleated, the others plain, printed
+    or grainy."""
     shape = SHAPES[rng.integers(3)]
     texture = "pleats" if shape == "surgical" else ("plain", "stripes", "noise")[rng.integers(3)]
     return {

@@ -103,10 +103,15 @@ def run(config, log):
         step_started = time.monotonic()
         network.train()
         pairs = sampler.pairs(config["batch"])
-        first = data.to_tensor_batch([data.augment(images[n][i], augment_rng, config["mask_probability"]) for (n, i), _, _ in pairs])
-        second = data.to_tensor_batch([data.augment(images[n][i], augment_rng, config["mask_probability"]) for _, (n, i), _ in pairs])
+
+        def faces(side):
+            crops = [data.augment(images[pair[side][0]][pair[side][1]], augment_rng, config["mask_probability"])
+                     for pair in pairs]
+            return torch.from_numpy(data.to_tensor_batch(crops))
+
+        first, second = faces(0), faces(1)
         targets = torch.tensor([same for _, _, same in pairs], dtype=torch.float32)
-        total, bce = nets.loss(network(torch.from_numpy(first), torch.from_numpy(second)), targets, network, config["l2"])
+        total, bce = nets.loss(network(first, second), targets, network, config["l2"])
         if not math.isfinite(total.item()):
             raise FloatingPointError(f"loss became {total.item()} at step {step + 1}; the last checkpoint is kept")
         optimizer.zero_grad()
