@@ -8,27 +8,40 @@ namespace Siampain.Recognition;
 /// templates (with and without a mask, different days); the search scores each person by their best template.
 /// Searches run lock-free on an immutable snapshot: enrolment is rare and matching runs on every face, so
 /// writers pay (appends write past the readers' row count; removals build new arrays) and readers never wait.
+/// With a mask classifier, a probe the classifier calls masked is matched against the masked templates only
+/// (painted at enrolment on the person's own photos): like is compared with like, the lower face no longer
+/// counts against a masked person, and the match says so, so the caller can apply the masked threshold.
 /// </summary>
 public sealed class FaceGallery
 {
     private readonly Lock _writeLock = new();
+    private readonly MaskClassifier? _maskClassifier;
     private volatile Snapshot _snapshot;
 
-    public FaceGallery(int dimensions, int initialCapacity = 64)
+    public FaceGallery(int dimensions, int initialCapacity = 64, MaskClassifier? maskClassifier = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions);
+        if (maskClassifier is not null && maskClassifier.Dimensions != dimensions)
+        {
+            throw new ArgumentException($"The mask classifier reads {maskClassifier.Dimensions} values; templates have {dimensions}.", nameof(maskClassifier));
+        }
+
         Dimensions = dimensions;
+        _maskClassifier = maskClassifier;
         var capacity = Math.Max(1, initialCapacity);
-        _snapshot = new Snapshot(new float[capacity * dimensions], new int[capacity], [], 0, new Dictionary<string, int>(StringComparer.Ordinal));
+        _snapshot = new Snapshot(new float[capacity * dimensions], new int[capacity], new bool[capacity], [], 0, 0, new Dictionary<string, int>(StringComparer.Ordinal));
     }
 
     public int Dimensions { get; }
+
+    /// <summary>Templates painted with a mask (at enrolment) or taken of a masked face.</summary>
+    public int MaskedTemplateCount => _snapshot.MaskedCount;
 
     public int TemplateCount => _snapshot.Count;
 
     public int PersonCount => _snapshot.PersonIndex.Count;
 
-    public void Add(string personId, ReadOnlySpan<float> embedding)
+    public void Add(string personId, ReadOnlySpan<float> embedding, bool masked = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(personId);
         if (embedding.Length != Dimensions)
@@ -41,6 +54,7 @@ public sealed class FaceGallery
             var current = _snapshot;
             var templates = current.Templates;
             var owners = current.Owners;
+            var maskedRows = current.Masked;
             var people = current.People;
             var index = current.PersonIndex;
             if (!index.TryGetValue(personId, out var owner))
@@ -54,13 +68,16 @@ public sealed class FaceGallery
             {
                 templates = new float[owners.Length * 2 * Dimensions];
                 owners = new int[owners.Length * 2];
+                maskedRows = new bool[owners.Length];
                 current.Templates.AsSpan(0, current.Count * Dimensions).CopyTo(templates);
                 current.Owners.AsSpan(0, current.Count).CopyTo(owners);
+                current.Masked.AsSpan(0, current.Count).CopyTo(maskedRows);
             }
 
             embedding.CopyTo(templates.AsSpan(current.Count * Dimensions, Dimensions));
             owners[current.Count] = owner;
-            _snapshot = new Snapshot(templates, owners, people, current.Count + 1, index);
+            maskedRows[current.Count] = masked;
+            _snapshot = new Snapshot(templates, owners, maskedRows, people, current.Count + 1, current.MaskedCount + (masked ? 1 : 0), index);
         }
     }
 
@@ -77,6 +94,7 @@ public sealed class FaceGallery
 
             var templates = new float[current.Templates.Length];
             var owners = new int[current.Owners.Length];
+            var maskedRows = new bool[current.Owners.Length];
             var kept = 0;
             for (var row = 0; row < current.Count; row++)
             {
@@ -86,18 +104,29 @@ public sealed class FaceGallery
                 }
 
                 current.Templates.AsSpan(row * Dimensions, Dimensions).CopyTo(templates.AsSpan(kept * Dimensions, Dimensions));
+                maskedRows[kept] = current.Masked[row];
                 owners[kept++] = current.Owners[row];
             }
 
             var index = new Dictionary<string, int>(current.PersonIndex, StringComparer.Ordinal);
             index.Remove(personId);
-            _snapshot = new Snapshot(templates, owners, current.People, kept, index);
+            _snapshot = new Snapshot(templates, owners, maskedRows, current.People, kept, maskedRows.Count(m => m), index);
             return current.Count - kept;
         }
     }
 
-    /// <summary>The best-scoring person and the best other person (the runner-up) for a normalised probe.</summary>
+    /// <summary>
+    /// The best-scoring person and the best other person (the runner-up) for a normalised probe. A probe the mask
+    /// classifier calls masked is matched against the masked templates when there are any.
+    /// </summary>
     public GalleryMatch Match(ReadOnlySpan<float> probe)
+    {
+        var masked = _maskClassifier is not null && _snapshot.MaskedCount > 0 && probe.Length == Dimensions && _maskClassifier.IsMasked(probe);
+        return Match(probe, masked ? TemplateFilter.Masked : TemplateFilter.All);
+    }
+
+    /// <summary>The best person and the runner-up among the templates <paramref name="filter"/> lets through.</summary>
+    public GalleryMatch Match(ReadOnlySpan<float> probe, TemplateFilter filter)
     {
         if (probe.Length != Dimensions)
         {
@@ -105,12 +134,18 @@ public sealed class FaceGallery
         }
 
         var snapshot = _snapshot;
+        var maskedRows = snapshot.Masked;
         int best = -1, second = -1;
         float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
         var templates = snapshot.Templates.AsSpan(0, snapshot.Count * Dimensions);
         var owners = snapshot.Owners;
         for (var row = 0; row < snapshot.Count; row++)
         {
+            if ((filter == TemplateFilter.Masked && !maskedRows[row]) || (filter == TemplateFilter.Unmasked && maskedRows[row]))
+            {
+                continue;
+            }
+
             var score = TensorPrimitives.Dot(templates.Slice(row * Dimensions, Dimensions), probe);
             var owner = owners[row];
             if (owner == best)
@@ -136,14 +171,26 @@ public sealed class FaceGallery
             best < 0 ? null : snapshot.People[best],
             best < 0 ? float.NaN : bestScore,
             second < 0 ? null : snapshot.People[second],
-            second < 0 ? float.NaN : secondScore);
+            second < 0 ? float.NaN : secondScore,
+            filter == TemplateFilter.Masked);
     }
 
-    private sealed record Snapshot(float[] Templates, int[] Owners, string[] People, int Count, Dictionary<string, int> PersonIndex);
+    private sealed record Snapshot(float[] Templates, int[] Owners, bool[] Masked, string[] People, int Count, int MaskedCount, Dictionary<string, int> PersonIndex);
 }
 
-/// <summary>The outcome of a 1:N search: best person and runner-up, with cosine scores (NaN when absent).</summary>
-public readonly record struct GalleryMatch(string? PersonId, float Score, string? RunnerUpId, float RunnerUpScore)
+/// <summary>Which templates a search looks at.</summary>
+public enum TemplateFilter
+{
+    All,
+    Unmasked,
+    Masked,
+}
+
+/// <summary>
+/// The outcome of a 1:N search: best person and runner-up, with cosine scores (NaN when absent). Masked: the probe
+/// was taken as masked and matched against masked templates, so the masked threshold applies.
+/// </summary>
+public readonly record struct GalleryMatch(string? PersonId, float Score, string? RunnerUpId, float RunnerUpScore, bool Masked = false)
 {
     /// <summary>How far the best person leads the next one; infinite when only one person is enrolled.</summary>
     public float Margin => RunnerUpId is null ? float.PositiveInfinity : Score - RunnerUpScore;
