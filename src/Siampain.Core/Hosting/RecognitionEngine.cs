@@ -33,7 +33,7 @@ public sealed class RecognitionEngine : IDisposable
             throw;
         }
 
-        Gallery = new FaceGallery(_embedder.Dimensions);
+        Gallery = new FaceGallery(_embedder.Dimensions, maskClassifier: MaskClassifier.For(_embedder.Manifest));
         Pipeline = new RecognitionPipeline(_detector, _embedder, Gallery, options, time);
     }
 
@@ -80,7 +80,7 @@ public sealed class RecognitionEngine : IDisposable
                 continue;
             }
 
-            Gallery.Add(template.PersonId, template.Embedding);
+            Gallery.Add(template.PersonId, template.Embedding, template.Masked);
             persons.Add(template.PersonId);
             loaded++;
         }

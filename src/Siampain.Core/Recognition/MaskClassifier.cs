@@ -25,6 +25,13 @@ public sealed class MaskClassifier
 
     public int Dimensions => _weights.Length;
 
+    /// <summary>The embedder's mask classifier from the manifest, or null when it has none (every face is then matched as unmasked).</summary>
+    public static MaskClassifier? For(EmbedderManifest embedder)
+    {
+        ArgumentNullException.ThrowIfNull(embedder);
+        return embedder.Masked is { } masked ? new MaskClassifier(masked.Classifier) : null;
+    }
+
     public float Logit(ReadOnlySpan<float> embedding) => TensorPrimitives.Dot(_weights, embedding) + _bias;
 
     public bool IsMasked(ReadOnlySpan<float> embedding) => Logit(embedding) >= 0;
