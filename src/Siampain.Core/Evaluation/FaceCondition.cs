@@ -25,6 +25,32 @@ public abstract record FaceCondition(string Name)
     /// <summary>The project's enrolment masks, one condition per style.</summary>
     public static IReadOnlyList<FaceCondition> Enrolment { get; } = [.. EnrolmentMasks.Styles.Select((style, i) => Synthetic(style, $"enrol{i}"))];
 
+    /// <summary>
+    /// The same condition embedded from the upper face only: crop rows from <paramref name="firstBlankRow"/> down are
+    /// blanked before the embedder sees them.
+    /// </summary>
+    public FaceCondition UpperFace(int firstBlankRow) => this with { Name = $"{Name}-upper{firstBlankRow}", FirstBlankRow = firstBlankRow };
+
+    /// <summary>The same condition, kept as the mask classifier's crop features (<see cref="Recognition.MaskFeatures"/>) instead of an embedding.</summary>
+    public FaceCondition MaskFeatures() => this with { Name = $"{Name}-maskfeatures", IsMaskFeatures = true };
+
+    /// <summary>The same condition aligned by the eyes alone (<see cref="Recognition.EyeAlignment"/>).</summary>
+    public FaceCondition EyeAligned() => this with { Name = $"{Name}-eyes", IsEyeAligned = true };
+
+    /// <summary>A template condition embedded at the keypoints found before masking (an oracle: the terminal cannot do this).</summary>
+    public FaceCondition AtCleanKeypoints() => this with { Name = $"{Name}-cleankp", KeepCleanKeypoints = true };
+
+    public bool IsEyeAligned { get; private init; }
+
+    /// <summary>Whether a masked image keeps the clean keypoints instead of being detected again.</summary>
+    public bool KeepCleanKeypoints { get; private init; }
+
+    /// <summary>Whether the set holds mask features rather than embeddings.</summary>
+    public bool IsMaskFeatures { get; private init; }
+
+    /// <summary>Crop rows from here down are blanked (upper-face matching); int.MaxValue = the whole face.</summary>
+    public int FirstBlankRow { get; private init; } = int.MaxValue;
+
     /// <summary>Whether the masked image is detected again (the terminal's view) rather than embedded at the clean keypoints.</summary>
     internal abstract bool Redetect { get; }
 

@@ -57,7 +57,7 @@ public sealed class FaceEmbeddingSet
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(conditions);
-        var sets = conditions.Select(c => cacheFolder is null ? new FaceEmbeddingSet(c) : Load(CachePath(cacheFolder, analyzer, c), c, analyzer.Embedder.Dimensions)).ToArray();
+        var sets = conditions.Select(c => cacheFolder is null ? new FaceEmbeddingSet(c) : Load(CachePath(cacheFolder, analyzer, c), c, Width(analyzer, c))).ToArray();
         var misses = new List<(string Path, RgbImage Image, FaceEmbeddingSet[] Missing)>();
         var keypointSum = new Vector2[FaceKeypoints.Count];
         var keypointCount = 0;
@@ -81,7 +81,7 @@ public sealed class FaceEmbeddingSet
             {
                 foreach (var set in missing)
                 {
-                    set._entries[relative] = (new float[analyzer.Embedder.Dimensions], FaceSource.Unreadable);
+                    set._entries[relative] = (new float[Width(analyzer, set.Condition)], FaceSource.Unreadable);
                 }
 
                 continue;
@@ -102,16 +102,16 @@ public sealed class FaceEmbeddingSet
             foreach (var set in missing)
             {
                 var shown = set.Condition.Apply(image, face, relative);
-                if (!set.Condition.Redetect)
+                if (!set.Condition.Redetect || set.Condition.KeepCleanKeypoints)
                 {
-                    set._entries[relative] = (analyzer.Embed(shown, face), FaceSource.Detected);
+                    set._entries[relative] = (Embed(analyzer, shown, face, set.Condition), FaceSource.Detected);
                     continue;
                 }
 
                 masked?.Invoke(relative, shown);
                 set._entries[relative] = analyzer.FindCentralFace(shown) is { } seen
-                    ? (analyzer.Embed(shown, seen), FaceSource.Detected)
-                    : (analyzer.Embed(shown, face), FaceSource.UnmaskedKeypoints);
+                    ? (Embed(analyzer, shown, seen, set.Condition), FaceSource.Detected)
+                    : (Embed(analyzer, shown, face, set.Condition), FaceSource.UnmaskedKeypoints);
             }
         }
 
@@ -128,7 +128,7 @@ public sealed class FaceEmbeddingSet
             var face = new DetectedFace(new FaceBox(0, 0, image.Width, image.Height), 0, keypoints);
             foreach (var set in missing)
             {
-                set._entries[relative] = (analyzer.Embed(set.Condition.Apply(image, face, relative), face), FaceSource.MeanKeypoints);
+                set._entries[relative] = (Embed(analyzer, set.Condition.Apply(image, face, relative), face, set.Condition), FaceSource.MeanKeypoints);
             }
         }
 
@@ -143,6 +143,24 @@ public sealed class FaceEmbeddingSet
 
         return sets;
     }
+
+    private static float[] Embed(FaceAnalyzer analyzer, RgbImage image, in DetectedFace detected, FaceCondition condition)
+    {
+        var face = condition.IsEyeAligned ? EyeAlignment.FromEyes(detected, analyzer.Embedder.Manifest.AlignmentTemplate) : detected;
+        if (condition.IsMaskFeatures)
+        {
+            var aligner = analyzer.Embedder.Aligner;
+            var crop = new float[aligner.Size * aligner.Size * 3];
+            aligner.AlignInto(image, face, crop);
+            var features = new float[MaskFeatures.Count];
+            MaskFeatures.Compute(crop, aligner.Size, features);
+            return features;
+        }
+
+        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face) : analyzer.EmbedUpper(image, face, condition.FirstBlankRow);
+    }
+
+    private static int Width(FaceAnalyzer analyzer, FaceCondition condition) => condition.IsMaskFeatures ? MaskFeatures.Count : analyzer.Embedder.Dimensions;
 
     private static string CachePath(string folder, FaceAnalyzer analyzer, FaceCondition condition) =>
         Path.Combine(folder, $"{condition.Name}-{analyzer.Embedder.ModelId.Replace('@', '-')}.bin");

@@ -12,8 +12,11 @@ public sealed record MaskClassifierReport(MaskClassifierParameters Parameters, i
     public double Accuracy => ((UnmaskedAccuracy * HeldOutUnmasked) + (MaskedAccuracy * HeldOutMasked)) / (HeldOutUnmasked + HeldOutMasked);
 }
 
-/// <summary>Every matching strategy measured on the masked pairs, the mask classifier, and which images were masked how.</summary>
-public sealed record MaskedLfwResult(string Protocol, IReadOnlyList<VerificationReport> Strategies, MaskClassifierReport Classifier)
+/// <summary>
+/// Every matching strategy measured on the masked pairs, and the mask classifiers: the shipped one on crop statistics
+/// and, for comparison, a logistic regression on the embedding.
+/// </summary>
+public sealed record MaskedLfwResult(string Protocol, IReadOnlyList<VerificationReport> Strategies, MaskClassifierReport Classifier, MaskClassifierReport EmbeddingClassifier)
 {
     /// <summary>What the terminal does: the classifier decides, a masked probe is compared with masked templates.</summary>
     public VerificationReport Runtime => Strategies.Single(s => s.Protocol.EndsWith("/" + MaskedLfwEvaluation.RuntimeStrategy, StringComparison.Ordinal));
@@ -30,7 +33,7 @@ public static class MaskedLfwEvaluation
     public const string RuntimeStrategy = "runtime";
 
     /// <summary>Faces (one photo each, clean and painted) the mask classifier is fitted on.</summary>
-    public const int ClassifierTrainingIdentities = 1500;
+    public const int ClassifierTrainingIdentities = 3000;
 
     public static MaskedLfwResult Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate> masks, bool bothMasked, IProgress<(int Done, int Total)>? progress = null, Action<string, RgbImage>? masked = null, string? cacheFolder = null)
     {
@@ -40,7 +43,7 @@ public static class MaskedLfwEvaluation
         var firsts = pairs.Select(p => p.First).Distinct().ToList();
         var seconds = pairs.Select(p => p.Second).Distinct().ToList();
         var all = firsts.Union(seconds).ToList();
-        var training = ClassifierTrainingImages(lfwFolder, pairs);
+        var (training, heldOutPeople) = SplitForClassifier(lfwFolder);
         var tick = LfwEvaluation.Tick(progress, all.Count + seconds.Count + (bothMasked ? firsts.Count : 0) + training.Count);
 
         FaceCondition[] plainConditions = [FaceCondition.Clean, .. FaceCondition.Enrolment];
@@ -48,7 +51,11 @@ public static class MaskedLfwEvaluation
         var clean = plain[0];
         var enrolled = plain[1..];
         var probe = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, [FaceCondition.Template(masks)], tick, masked, cacheFolder)[0];
-        var classifier = FitClassifier(analyzer, lfwFolder, training, clean, firsts, probe, seconds, tick, cacheFolder);
+        bool HeldOut(string image) => heldOutPeople.Contains(Path.GetDirectoryName(image)!);
+        var embeddingClassifier = FitClassifier(analyzer, lfwFolder, training, [FaceCondition.Clean, FaceCondition.SyntheticVaried], clean, [.. firsts.Where(HeldOut)], probe, [.. seconds.Where(HeldOut)], tick, cacheFolder);
+        var cropFeatures = FaceEmbeddingSet.Build(analyzer, lfwFolder, all, [FaceCondition.Clean.MaskFeatures()], tick, cacheFolder: cacheFolder)[0];
+        var probeFeatures = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, [FaceCondition.Template(masks).MaskFeatures()], tick, cacheFolder: cacheFolder)[0];
+        var classifier = FitClassifier(analyzer, lfwFolder, training, [FaceCondition.Clean.MaskFeatures(), FaceCondition.SyntheticVaried.MaskFeatures()], cropFeatures, [.. firsts.Where(HeldOut)], probeFeatures, [.. seconds.Where(HeldOut)], tick, cacheFolder);
         var model = analyzer.Embedder.ModelId;
         var mask = new MaskClassifier(classifier.Parameters);
 
@@ -73,10 +80,20 @@ public static class MaskedLfwEvaluation
             reports.Add(LfwEvaluation.Report($"{protocol}/cosine", model, scored, sets));
             reports.Add(LfwEvaluation.Report($"{protocol}/{RuntimeStrategy}", model, scored, sets));
             reports.Add(LfwEvaluation.Report($"{protocol}/siamese-head", model, HeadScores(pairs, clean, enrolled, p => FirstSet(p)[p.First].Embedding, p => probe[p.Second].Embedding), sets));
-            return new MaskedLfwResult(protocol, reports, classifier);
+            return new MaskedLfwResult(protocol, reports, classifier, embeddingClassifier);
         }
 
         var used = new List<(FaceEmbeddingSet, IReadOnlyCollection<string>)> { (clean, firsts), (probe, seconds) };
+        var probeSets = new[] { FaceCondition.Template(masks).AtCleanKeypoints(), FaceCondition.Template(masks).EyeAligned(), FaceCondition.Template(masks).UpperFace(64), FaceCondition.Template(masks).EyeAligned().UpperFace(64) };
+        var firstSets = new[] { FaceCondition.Clean, FaceCondition.Clean.EyeAligned(), FaceCondition.Clean.UpperFace(64), FaceCondition.Clean.EyeAligned().UpperFace(64) };
+        var variantFirsts = FaceEmbeddingSet.Build(analyzer, lfwFolder, firsts, firstSets, tick, cacheFolder: cacheFolder);
+        var variantSeconds = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, probeSets, tick, cacheFolder: cacheFolder);
+        foreach (var (name, a, b) in new[] { ("oracle-clean-keypoints", 0, 0), ("eyes-probe-only", 0, 1), ("eyes-both", 1, 1), ("upper-face-64", 2, 2), ("eyes-upper-face-64", 3, 3) })
+        {
+            var scoredVariant = pairs.Select(p => new ScoredPair(TensorPrimitives.Dot(variantFirsts[a][p.First].Embedding, variantSeconds[b][p.Second].Embedding), p.Same, p.Fold)).ToList();
+            reports.Add(LfwEvaluation.Report($"{protocol}/{name}", model, scoredVariant, used));
+        }
+
         float Cosine(LfwPair p) => TensorPrimitives.Dot(clean[p.First].Embedding, probe[p.Second].Embedding);
         float EnrolMax(LfwPair p) => enrolled.Max(s => TensorPrimitives.Dot(s[p.First].Embedding, probe[p.Second].Embedding));
         var strategies = new (string Name, Func<LfwPair, float> Score)[]
@@ -86,7 +103,7 @@ public static class MaskedLfwEvaluation
             ("enrol-masks-max", EnrolMax),
             ("enrol-masks-mean", p => enrolled.Average(s => TensorPrimitives.Dot(s[p.First].Embedding, probe[p.Second].Embedding))),
             ("clean+enrol-masks-max", p => MathF.Max(Cosine(p), EnrolMax(p))),
-            (RuntimeStrategy, p => mask.IsMasked(probe[p.Second].Embedding) ? EnrolMax(p) : Cosine(p)),
+            (RuntimeStrategy, p => mask.IsMasked(probeFeatures[p.Second].Embedding) ? EnrolMax(p) : Cosine(p)),
         };
         foreach (var (name, score) in strategies)
         {
@@ -97,7 +114,7 @@ public static class MaskedLfwEvaluation
         reports.Add(LfwEvaluation.Report($"{protocol}/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => probe[p.Second].Embedding), used));
         reports.Add(LfwEvaluation.Report("lfw/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => clean[p.Second].Embedding), [(clean, all)]));
 
-        return new MaskedLfwResult(protocol, reports, classifier);
+        return new MaskedLfwResult(protocol, reports, classifier, embeddingClassifier);
     }
 
     /// <summary>
@@ -133,31 +150,31 @@ public static class MaskedLfwEvaluation
     }
 
     /// <summary>
-    /// LFW people with a single photo who appear in no pair: never used by a test protocol here (identification
-    /// takes people with two or more photos), so the classifier is graded on faces it was not fitted on.
+    /// LFW people with a single photo: the identification protocol never uses them, and the classifier is graded
+    /// on the people with two or more photos, whom it never saw. (Their one photo does appear in mismatched pairs;
+    /// what the classifier learns there is the project's masks on that face, not the templates it is graded with.)
     /// </summary>
-    private static List<string> ClassifierTrainingImages(string lfwFolder, IReadOnlyList<LfwPair> pairs)
+    private static (List<string> Training, HashSet<string> HeldOutPeople) SplitForClassifier(string lfwFolder)
     {
-        var tested = pairs.SelectMany(p => new[] { p.First, p.Second }).Select(Path.GetDirectoryName).ToHashSet(StringComparer.Ordinal);
-        return [.. IdentityFolders.Load(lfwFolder)
-            .Where(p => p.Value.Count == 1 && !tested.Contains(p.Key))
-            .OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Take(ClassifierTrainingIdentities)
-            .Select(p => p.Value[0])];
+        var people = IdentityFolders.Load(lfwFolder);
+        var training = people.Where(p => p.Value.Count == 1).OrderBy(p => p.Key, StringComparer.Ordinal).Take(ClassifierTrainingIdentities).Select(p => p.Value[0]).ToList();
+        var heldOut = people.Where(p => p.Value.Count >= 2).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+        return (training, heldOut);
     }
 
-    private static MaskClassifierReport FitClassifier(FaceAnalyzer analyzer, string lfwFolder, List<string> training, FaceEmbeddingSet clean, List<string> unmaskedTest, FaceEmbeddingSet masked, List<string> maskedTest, IProgress<int> tick, string? cacheFolder)
+    /// <summary>Fits on the training faces in the two conditions (unmasked, painted) and grades on the held-out sets.</summary>
+    private static MaskClassifierReport FitClassifier(FaceAnalyzer analyzer, string lfwFolder, List<string> training, FaceCondition[] conditions, FaceEmbeddingSet clean, List<string> unmaskedTest, FaceEmbeddingSet masked, List<string> maskedTest, IProgress<int> tick, string? cacheFolder)
     {
         if (training.Count < 20)
         {
-            throw new InvalidDataException($"{lfwFolder}: the mask classifier needs at least 20 people with one photo outside pairs.txt, found {training.Count}.");
+            throw new InvalidDataException($"{lfwFolder}: the mask classifier needs at least 20 people with a single photo, found {training.Count}.");
         }
 
-        var sets = FaceEmbeddingSet.Build(analyzer, lfwFolder, training, [FaceCondition.Clean, FaceCondition.SyntheticVaried], tick, cacheFolder: cacheFolder);
+        var sets = FaceEmbeddingSet.Build(analyzer, lfwFolder, training, conditions, tick, cacheFolder: cacheFolder);
         var parameters = MaskClassifier.Fit(
             [.. training.Select(t => sets[0][t].Embedding)],
             [.. training.Select(t => sets[1][t].Embedding)],
-            $"LFW: {training.Count} one-photo people outside pairs.txt, clean and painted with the project's masks");
+            $"LFW: {training.Count} people with a single photo, clean and painted with the project's masks (varied styles)");
         var classifier = new MaskClassifier(parameters);
         var unmaskedRight = unmaskedTest.Count(k => !classifier.IsMasked(clean[k].Embedding)) / (double)unmaskedTest.Count;
         var maskedRight = maskedTest.Count(k => classifier.IsMasked(masked[k].Embedding)) / (double)maskedTest.Count;
