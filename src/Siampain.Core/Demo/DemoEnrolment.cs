@@ -44,7 +44,7 @@ public static class DemoEnrolment
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embedder);
-        var gallery = new FaceGallery(embedder.Dimensions, maskClassifier: MaskClassifier.For(embedder.Manifest));
+        var gallery = new FaceGallery(embedder.Dimensions);
         foreach (var template in store.ListTemplates(embedder.ModelId))
         {
             gallery.Add(template.PersonId, template.Embedding, template.Masked);

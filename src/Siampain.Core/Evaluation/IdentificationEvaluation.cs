@@ -37,7 +37,7 @@ public static class IdentificationEvaluation
     public const double FalseAlarmRate = 0.01;
 
     /// <summary>How a probe is matched: which templates are enrolled and which a probe is compared with.</summary>
-    private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, float[], GalleryMatch> Match);
+    private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, string, GalleryMatch> Match);
 
     public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null, MaskClassifier? classifier = null, string? cacheFolder = null)
     {
@@ -56,19 +56,21 @@ public static class IdentificationEvaluation
         var gallerySets = FaceEmbeddingSet.Build(analyzer, root, masked ? enrolment : images, galleryConditions, tick, cacheFolder: cacheFolder);
         var probes = masked ? FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!)], tick, cacheFolder: cacheFolder)[0] : gallerySets[0];
 
-        List<Strategy> strategies = [new("cosine", false, (g, p) => g.Match(p, TemplateFilter.All))];
+        List<Strategy> strategies = [new("cosine", false, (g, p) => g.Match(probes[p].Embedding))];
         if (masked)
         {
-            strategies.Add(new("masked-templates", true, (g, p) => g.Match(p, TemplateFilter.Masked)));
-            strategies.Add(new("all-templates", true, (g, p) => g.Match(p, TemplateFilter.All)));
+            strategies.Add(new("masked-templates", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.Masked)));
+            strategies.Add(new("all-templates", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.All)));
+            strategies.Add(new("fused", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.Fused)));
             if (classifier is not null)
             {
-                strategies.Add(new("runtime", true, (g, p) => g.Match(p)));
+                var crops = FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!).MaskFeatures()], cacheFolder: cacheFolder)[0];
+                strategies.Add(new("runtime", true, (g, p) => g.Match(probes[p].Embedding, classifier.IsMasked(crops[p].Embedding))));
             }
         }
 
         var used = masked ? new[] { (gallerySets[0], (IReadOnlyCollection<string>)enrolment), (probes, images) } : [(probes, images)];
-        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, probes, galleryPerPerson, splits, classifier, analyzer.Embedder.Dimensions) switch
+        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, probes, galleryPerPerson, splits, analyzer.Embedder.Dimensions) switch
         {
             var (rank1, openSet, threshold, known, strangers, knownProbes, strangerProbes) => new IdentificationReport(
                 masked ? $"{protocol}/{strategy.Name}" : protocol,
@@ -92,7 +94,7 @@ public static class IdentificationEvaluation
     }
 
     private static (double Rank1, double OpenSet, float Threshold, int Known, int Strangers, int KnownProbes, int StrangerProbes) Score(
-        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, FaceEmbeddingSet probes, int galleryPerPerson, int splits, MaskClassifier? classifier, int dimensions)
+        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, FaceEmbeddingSet probes, int galleryPerPerson, int splits, int dimensions)
     {
         double rank1Sum = 0, openSetSum = 0, thresholdSum = 0;
         int knownProbes = 0, strangerProbes = 0, strangerIdentities = 0;
@@ -103,7 +105,7 @@ public static class IdentificationEvaluation
             random.Shuffle(names);
             var strangerCount = (int)Math.Round(names.Length * StrangerShare);
             strangerIdentities = strangerCount;
-            var gallery = new FaceGallery(dimensions, names.Length * galleryPerPerson * gallerySets.Length, classifier);
+            var gallery = new FaceGallery(dimensions, names.Length * galleryPerPerson * gallerySets.Length);
             var knownQueries = new List<(string Person, string Image)>();
             foreach (var name in names.Skip(strangerCount))
             {
@@ -126,10 +128,10 @@ public static class IdentificationEvaluation
 
             var strangerScores = names.Take(strangerCount)
                 .SelectMany(n => identities[n])
-                .Select(p => strategy.Match(gallery, probes[p].Embedding).Score)
+                .Select(p => strategy.Match(gallery, p).Score)
                 .OrderDescending()
                 .ToArray();
-            var knownMatches = knownQueries.Select(q => (q.Person, Match: strategy.Match(gallery, probes[q.Image].Embedding))).ToArray();
+            var knownMatches = knownQueries.Select(q => (q.Person, Match: strategy.Match(gallery, q.Image))).ToArray();
 
             // The threshold lets through at most 1% of strangers: the score of the first stranger that must be refused.
             var allowed = (int)Math.Floor(strangerScores.Length * FalseAlarmRate);

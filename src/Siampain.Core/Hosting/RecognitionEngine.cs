@@ -33,7 +33,7 @@ public sealed class RecognitionEngine : IDisposable
             throw;
         }
 
-        Gallery = new FaceGallery(_embedder.Dimensions, maskClassifier: MaskClassifier.For(_embedder.Manifest));
+        Gallery = new FaceGallery(_embedder.Dimensions);
         Pipeline = new RecognitionPipeline(_detector, _embedder, Gallery, options, time);
     }
 

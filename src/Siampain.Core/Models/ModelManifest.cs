@@ -74,9 +74,9 @@ public sealed record ModelManifest
             CheckCosine(path, name, "masked.verificationThreshold", masked.VerificationThreshold);
             CheckCosine(path, name, "masked.identificationThreshold", masked.IdentificationThreshold);
             var classifier = masked.Classifier ?? throw new ModelException(path, $"embedder '{name}': 'masked' has no 'classifier'");
-            if (classifier.Weights is null || classifier.Weights.Length != embedder.Dimensions)
+            if (classifier.Weights is null || classifier.Weights.Length != Recognition.MaskFeatures.Count)
             {
-                throw new ModelException(path, $"embedder '{name}': masked.classifier.weights has {classifier.Weights?.Length ?? 0} values; the embedding has {embedder.Dimensions}");
+                throw new ModelException(path, $"embedder '{name}': masked.classifier.weights has {classifier.Weights?.Length ?? 0} values; the mask classifier reads {Recognition.MaskFeatures.Count} crop features");
             }
 
             if (classifier.Weights.Any(w => !float.IsFinite(w)) || !float.IsFinite(classifier.Bias))
@@ -171,7 +171,7 @@ public sealed record MaskedMatchingManifest
     public required float IdentificationThreshold { get; init; }
 }
 
-/// <summary>P(masked) = sigmoid(Weights · embedding + Bias), logistic regression on the embedding the terminal computes anyway.</summary>
+/// <summary>P(masked) = sigmoid(Weights · features + Bias), a logistic regression on statistics of the aligned crop (MaskFeatures).</summary>
 public sealed record MaskClassifierParameters(float[] Weights, float Bias, string FittedOn, double HeldOutAccuracy);
 
 /// <summary>value = (pixel - Mean) / Std, per channel, RGB order.</summary>

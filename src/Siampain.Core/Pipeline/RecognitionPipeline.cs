@@ -17,10 +17,12 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     private readonly RecognitionOptions _options;
     private readonly TimeProvider _time;
     private readonly MatchThresholds _thresholds;
+    private readonly MaskClassifier? _maskClassifier;
     private readonly FaceTracker _tracker = new();
     private readonly List<DetectedFace> _faces = new(16);
     private readonly List<FaceTrack> _tracks = new(16);
     private readonly FaceTrack[] _slotTracks;
+    private readonly bool[] _slotMasked;
     private readonly float[] _embeddings;
     private long _frames, _facesSeen, _rejected, _decisions;
     private TimeSpan _lastFrameTime;
@@ -40,7 +42,9 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         }
 
         _thresholds = MatchThresholds.From(embedder.Manifest, options.MatchThreshold);
+        _maskClassifier = MaskClassifier.For(embedder.Manifest);
         _slotTracks = new FaceTrack[options.MaxFacesPerFrame];
+        _slotMasked = new bool[options.MaxFacesPerFrame];
         _embeddings = new float[options.MaxFacesPerFrame * embedder.Dimensions];
     }
 
@@ -94,13 +98,14 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
                 continue;
             }
 
+            _slotMasked[slots] = _maskClassifier?.IsMaskedCrop(slot, aligner.Size) ?? false;
             _slotTracks[slots++] = _tracks[i];
         }
 
         _embedder.EmbedSlots(slots, _embeddings);
         for (var s = 0; s < slots; s++)
         {
-            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions));
+            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions), _slotMasked[s]);
             if (_slotTracks[s].Vote(match, _thresholds.For(match), _options.MinMargin, _options, at) is { } decision)
             {
                 decisions.Add(decision);

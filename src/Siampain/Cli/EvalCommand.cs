@@ -65,7 +65,7 @@ internal static class EvalCommand
             var outFolder = result.GetValue(Out)!.FullName;
             var cache = result.GetValue(Cache)?.FullName;
             var reports = new List<VerificationReport>();
-            var classifiers = new List<(string Variant, MaskClassifierReport Report)>();
+            var classifiers = new List<(string Variant, string Kind, MaskClassifierReport Report)>();
             var bothMasked = masked && result.GetValue(both);
             if (bothMasked && result.GetValue(writeManifest))
             {
@@ -103,7 +103,8 @@ internal static class EvalCommand
 
                 var study = WithProgress($"{name} {variant}", progress => MaskedLfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, bothMasked, progress, SaveExample, cache));
                 reports.AddRange(study.Strategies);
-                classifiers.Add((variant, study.Classifier));
+                classifiers.Add((variant, "crop statistics, shipped", study.Classifier));
+                classifiers.Add((variant, "on the embedding, compared", study.EmbeddingClassifier));
                 ReportWriter.WriteJson(study, Path.Combine(outFolder, $"{study.Protocol}-{variant}.json"));
                 if (result.GetValue(writeManifest))
                 {
@@ -113,9 +114,9 @@ internal static class EvalCommand
 
             ReportWriter.WriteRocPlot(reports, Path.Combine(outFolder, $"{name}{(bothMasked ? "-both" : string.Empty)}-roc.png"));
             PrintVerification(reports);
-            foreach (var (variant, c) in classifiers)
+            foreach (var (variant, kind, c) in classifiers)
             {
-                AnsiConsole.MarkupLine($"mask classifier ({Markup.Escape(variant)}): held-out accuracy [bold]{c.Accuracy * 100:F2}%[/] (unmasked {c.UnmaskedAccuracy * 100:F2}% of {c.HeldOutUnmasked}, masked with unseen templates {c.MaskedAccuracy * 100:F2}% of {c.HeldOutMasked}), fitted on {c.TrainingFaces} faces x 2");
+                AnsiConsole.MarkupLine($"mask classifier ({Markup.Escape(variant)}, {kind}): held-out accuracy [bold]{c.Accuracy * 100:F2}%[/] (unmasked {c.UnmaskedAccuracy * 100:F2}% of {c.HeldOutUnmasked}, masked with unseen templates {c.MaskedAccuracy * 100:F2}% of {c.HeldOutMasked}), fitted on {c.TrainingFaces} faces x 2");
             }
 
             AnsiConsole.MarkupLine($"Reports and ROC plot written to [bold]{Markup.Escape(outFolder)}[/]");
@@ -144,7 +145,7 @@ internal static class EvalCommand
             var masks = masked ? LoadMasks(result) : null;
             var manifest = CommonOptions.LoadManifest(result);
             using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
-            var classifier = analyzer.Embedder.Manifest.Masked is { } m ? new MaskClassifier(m.Classifier) : null;
+            var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
             var protocol = masks is null ? $"identify-{folder.Name}" : $"identify-{folder.Name}-masked-probes";
             var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress, classifier, result.GetValue(Cache)?.FullName));
             ReportWriter.WriteJson(reports, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));

@@ -37,7 +37,7 @@ public sealed class ManifestMaskedSectionTests : IDisposable
     {
         var error = Assert.Throws<ModelException>(() => LoadEdited(masked => masked["classifier"]!["weights"] = new JsonArray(1f, 2f, 3f)));
 
-        Assert.Contains("embedder 'int8': masked.classifier.weights has 3 values; the embedding has 192", error.Message, StringComparison.Ordinal);
+        Assert.Contains("embedder 'int8': masked.classifier.weights has 3 values; the mask classifier reads 16 crop features", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -36,16 +36,15 @@ public sealed class MaskedMatchingTests : IDisposable
     [Fact]
     public void The_manifest_classifier_tells_painted_faces_from_clean_ones()
     {
-        var classifier = MaskClassifier.For(_analyzer.Embedder.Manifest)!;
         int cleanRight = 0, maskedRight = 0;
         foreach (var (i, (photo, face)) in Faces.Value.Index())
         {
-            cleanRight += classifier.IsMasked(_analyzer.Embed(photo, face)) ? 0 : 1;
+            cleanRight += IsMasked(photo, face) ? 0 : 1;
 
             // Styles drawn from seeds the enrolment masks do not use: shapes, colours and textures vary per face.
             var painted = photo.Clone();
             SyntheticMask.Paint(painted, face, SyntheticMaskStyle.FromSeed(1000 + i));
-            maskedRight += classifier.IsMasked(_analyzer.Embed(painted, face)) ? 1 : 0;
+            maskedRight += IsMasked(painted, face) ? 1 : 0;
         }
 
         var count = Faces.Value.Count;
@@ -76,7 +75,7 @@ public sealed class MaskedMatchingTests : IDisposable
         Assert.Equal(1 + MaskedTemplates.Count, templates.Count);
         Assert.Equal(MaskedTemplates.Count, templates.Count(t => t.Masked));
 
-        var gallery = new FaceGallery(_analyzer.Embedder.Dimensions, maskClassifier: MaskClassifier.For(_analyzer.Embedder.Manifest));
+        var gallery = new FaceGallery(_analyzer.Embedder.Dimensions);
         foreach (var template in people.ListTemplates(enroller.ModelId))
         {
             gallery.Add(template.PersonId, template.Embedding, template.Masked);
@@ -86,8 +85,7 @@ public sealed class MaskedMatchingTests : IDisposable
         var door = DoorFrames.Around(photo, face, faceShareOfWidth: 0.25f);
         var seen = _analyzer.FindCentralFace(door)!.Value;
         SyntheticMask.Paint(door, seen, SyntheticMaskStyle.FromSeed(77));
-        var probe = _analyzer.Embed(door, seen);
-        var match = gallery.Match(probe);
+        var match = gallery.Match(_analyzer.Embed(door, seen), IsMasked(door, seen));
         var thresholds = MatchThresholds.From(_analyzer.Embedder.Manifest);
 
         Assert.True(match.Masked, "the probe should be taken as masked");
@@ -108,21 +106,30 @@ public sealed class MaskedMatchingTests : IDisposable
         Assert.Equal(embedder.IdentificationThreshold, fromManifest.Unmasked);
         Assert.Equal(masked.IdentificationThreshold, fromManifest.Masked);
         Assert.Equal(masked.IdentificationThreshold + 0.05f, configured.Masked, 5);
-        Assert.Equal(embedder.Dimensions, masked.Classifier.Weights.Length);
+        Assert.Equal(MaskFeatures.Count, masked.Classifier.Weights.Length);
     }
 
     [Fact]
     public void A_gallery_without_masked_templates_matches_a_masked_probe_as_before()
     {
         var (photo, face) = Faces.Value[0];
-        var gallery = new FaceGallery(_analyzer.Embedder.Dimensions, maskClassifier: MaskClassifier.For(_analyzer.Embedder.Manifest));
+        var gallery = new FaceGallery(_analyzer.Embedder.Dimensions);
         gallery.Add("ann", _analyzer.Embed(photo, face));
         var painted = photo.Clone();
         SyntheticMask.Paint(painted, face, EnrolmentMasks.Styles[0]);
 
-        var match = gallery.Match(_analyzer.Embed(painted, face));
+        var match = gallery.Match(_analyzer.Embed(painted, face), IsMasked(painted, face));
 
         Assert.False(match.Masked);
         Assert.Equal("ann", match.PersonId);
+    }
+
+    /// <summary>The terminal's decision: the classifier on the aligned crop, before the embedder runs.</summary>
+    private bool IsMasked(RgbImage image, DetectedFace face)
+    {
+        var aligner = _analyzer.Embedder.Aligner;
+        var crop = new float[aligner.Size * aligner.Size * 3];
+        aligner.AlignInto(image, face, crop);
+        return MaskClassifier.For(_analyzer.Embedder.Manifest)!.IsMaskedCrop(crop, aligner.Size);
     }
 }
