@@ -126,24 +126,32 @@ public static class IdentificationEvaluation
                 knownQueries.AddRange(photos.Skip(enrolled).Select(p => (name, p)));
             }
 
-            var strangerScores = names.Take(strangerCount)
+            var strangerMatches = names.Take(strangerCount)
                 .SelectMany(n => identities[n])
-                .Select(p => strategy.Match(gallery, p).Score)
-                .OrderDescending()
+                .Select(p => strategy.Match(gallery, p))
                 .ToArray();
             var knownMatches = knownQueries.Select(q => (q.Person, Match: strategy.Match(gallery, q.Image))).ToArray();
 
-            // The threshold lets through at most 1% of strangers: the score of the first stranger that must be refused.
-            var allowed = (int)Math.Floor(strangerScores.Length * FalseAlarmRate);
-            var threshold = allowed < strangerScores.Length ? MathF.BitIncrement(strangerScores[allowed]) : float.NegativeInfinity;
+            // Each case (a probe matched as unmasked, or as masked) gets its own threshold, as at the door, letting
+            // through at most 1% of the strangers matched that way.
+            var thresholds = new[] { false, true }.ToDictionary(masked => masked, masked => StrangerThreshold(strangerMatches.Where(m => m.Masked == masked).Select(m => m.Score)));
             rank1Sum += knownMatches.Count(m => m.Match.PersonId == m.Person) / (double)knownMatches.Length;
-            openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= threshold) / (double)knownMatches.Length;
+            openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= thresholds[m.Match.Masked]) / (double)knownMatches.Length;
+            var threshold = strangerMatches.Any(m => m.Masked) ? thresholds[true] : thresholds[false];
             thresholdSum += threshold;
             knownProbes = knownMatches.Length;
-            strangerProbes = strangerScores.Length;
+            strangerProbes = strangerMatches.Length;
         }
 
         return (rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), identities.Count - strangerIdentities, strangerIdentities, knownProbes, strangerProbes);
+    }
+
+    /// <summary>The score of the first stranger that must be refused so that at most 1% get through.</summary>
+    private static float StrangerThreshold(IEnumerable<float> scores)
+    {
+        var sorted = scores.OrderDescending().ToArray();
+        var allowed = (int)Math.Floor(sorted.Length * FalseAlarmRate);
+        return allowed < sorted.Length ? MathF.BitIncrement(sorted[allowed]) : float.NegativeInfinity;
     }
 }
 
