@@ -19,7 +19,7 @@ public sealed record MaskClassifierReport(MaskClassifierParameters Parameters, i
 public sealed record MaskedLfwResult(string Protocol, IReadOnlyList<VerificationReport> Strategies, MaskClassifierReport Classifier, MaskClassifierReport EmbeddingClassifier)
 {
     /// <summary>What the terminal does: the classifier decides, a masked probe is compared with masked templates.</summary>
-    public VerificationReport Runtime => Strategies.Single(s => s.Protocol.EndsWith("/" + MaskedLfwEvaluation.RuntimeStrategy, StringComparison.Ordinal));
+    public VerificationReport Runtime => Strategies.Single(s => s.Protocol == $"{Protocol}/{MaskedLfwEvaluation.RuntimeStrategy}");
 }
 
 /// <summary>
@@ -117,6 +117,10 @@ public static class MaskedLfwEvaluation
         reports.Add(LfwEvaluation.Report($"{protocol}/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => probe[p.Second].Embedding), used));
         var cleanFusion = pairs.Select(p => new ScoredPair((TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding) + enrolled.Max(s => TensorPrimitives.Dot(s[p.First].Embedding, clean[p.Second].Embedding))) / 2, p.Same, p.Fold)).ToList();
         reports.Add(LfwEvaluation.Report("lfw/fusion-cosine+enrol-max", model, cleanFusion, [(clean, all)]));
+
+        // Clean pairs the way the terminal treats them: an unmasked face the classifier wrongly calls masked is matched fused.
+        var cleanRuntime = pairs.Select((p, i) => new ScoredPair(mask.IsMasked(cropFeatures[p.Second].Embedding) ? cleanFusion[i].Score : TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding), p.Same, p.Fold)).ToList();
+        reports.Add(LfwEvaluation.Report($"lfw/{RuntimeStrategy}", model, cleanRuntime, [(clean, all)]));
         reports.Add(LfwEvaluation.Report("lfw/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => clean[p.Second].Embedding), [(clean, all)]));
 
         return new MaskedLfwResult(protocol, reports, classifier, embeddingClassifier);
