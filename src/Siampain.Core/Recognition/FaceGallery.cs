@@ -113,12 +113,14 @@ public sealed class FaceGallery
     public GalleryMatch Match(ReadOnlySpan<float> probe) => Match(probe, TemplateFilter.All);
 
     /// <summary>
-    /// As <see cref="Match(ReadOnlySpan{float})"/>, for a probe the mask classifier called masked: when the gallery
-    /// has masked templates, each person scores the mean of their best unmasked and best masked template
-    /// (<see cref="TemplateFilter.Fused"/>), which measured best on masked LFW; otherwise all templates as before.
+    /// As <see cref="Match(ReadOnlySpan{float})"/>, with the probe's mask state from the mask classifier. When the
+    /// gallery has masked templates, a masked probe scores each person by the mean of their best unmasked and best
+    /// masked template (<see cref="TemplateFilter.Fused"/>, which measured best on masked LFW), and an unmasked probe
+    /// by their unmasked templates (<see cref="TemplateFilter.PreferUnmasked"/>: a clean face against a painted one
+    /// only adds chances for a stranger). Without masked templates, all templates as before.
     /// </summary>
     public GalleryMatch Match(ReadOnlySpan<float> probe, bool masked) =>
-        Match(probe, masked && _snapshot.MaskedCount > 0 ? TemplateFilter.Fused : TemplateFilter.All);
+        Match(probe, _snapshot.MaskedCount == 0 ? TemplateFilter.All : masked ? TemplateFilter.Fused : TemplateFilter.PreferUnmasked);
 
     /// <summary>The best person and the runner-up among the templates <paramref name="filter"/> lets through.</summary>
     public GalleryMatch Match(ReadOnlySpan<float> probe, TemplateFilter filter)
@@ -129,9 +131,9 @@ public sealed class FaceGallery
         }
 
         var snapshot = _snapshot;
-        if (filter == TemplateFilter.Fused)
+        if (filter is TemplateFilter.Fused or TemplateFilter.PreferUnmasked)
         {
-            return MatchFused(snapshot, probe);
+            return MatchByKind(snapshot, probe, filter);
         }
 
         var maskedRows = snapshot.Masked;
@@ -175,7 +177,8 @@ public sealed class FaceGallery
             filter == TemplateFilter.Masked);
     }
 
-    private GalleryMatch MatchFused(Snapshot snapshot, ReadOnlySpan<float> probe)
+    /// <summary>Scores each person from their best unmasked and best masked template, combined as <paramref name="filter"/> says.</summary>
+    private GalleryMatch MatchByKind(Snapshot snapshot, ReadOnlySpan<float> probe, TemplateFilter filter)
     {
         var people = snapshot.People.Length;
         var rented = ArrayPool<float>.Shared.Rent(people * 2);
@@ -201,7 +204,9 @@ public sealed class FaceGallery
                 var masked = bestMasked[person];
 
                 // Removed people keep their slot with no template; a person enrolled only masked or only unmasked scores that kind alone.
-                var score = float.IsNegativeInfinity(masked) ? unmasked : float.IsNegativeInfinity(unmasked) ? masked : (unmasked + masked) / 2;
+                var score = float.IsNegativeInfinity(masked) ? unmasked
+                    : float.IsNegativeInfinity(unmasked) ? masked
+                    : filter == TemplateFilter.Fused ? (unmasked + masked) / 2 : unmasked;
                 if (float.IsNegativeInfinity(score))
                 {
                     continue;
@@ -223,7 +228,7 @@ public sealed class FaceGallery
                 best < 0 ? float.NaN : bestScore,
                 second < 0 ? null : snapshot.People[second],
                 second < 0 ? float.NaN : secondScore,
-                Masked: true);
+                Masked: filter == TemplateFilter.Fused);
         }
         finally
         {
@@ -246,6 +251,9 @@ public enum TemplateFilter
 
     /// <summary>A person scores the mean of their best unmasked and best masked template (masked probes).</summary>
     Fused,
+
+    /// <summary>A person scores their best unmasked template, or their best masked one when they have no other (unmasked probes).</summary>
+    PreferUnmasked,
 }
 
 /// <summary>

@@ -120,6 +120,26 @@ public sealed class FaceGalleryTests
     }
 
     [Fact]
+    public void An_unmasked_probe_is_scored_by_unmasked_templates_when_the_person_has_any()
+    {
+        var random = new Random(3);
+        var gallery = new FaceGallery(Dimensions);
+        var probe = RandomUnit(random);
+        gallery.Add("ann", RandomUnit(random));
+        gallery.Add("ann", probe, masked: true);
+        var onlyMasked = RandomUnit(random);
+        gallery.Add("bob", onlyMasked, masked: true);
+
+        var unmasked = gallery.Match(probe, masked: false);
+        var bob = gallery.Match(onlyMasked, masked: false);
+
+        Assert.False(unmasked.Masked);
+        Assert.True(unmasked.PersonId != "ann" || unmasked.Score < 0.99f, "ann's painted template must not count for an unmasked probe");
+        Assert.Equal("bob", bob.PersonId);
+        Assert.Equal(1f, bob.Score, 5);
+    }
+
+    [Fact]
     public void Without_masked_templates_a_masked_probe_is_matched_as_before()
     {
         var random = new Random(5);
