@@ -1,4 +1,3 @@
-using Siampain.Masking;
 using Siampain.Recognition;
 using Siampain.Storage;
 
@@ -6,8 +5,8 @@ namespace Siampain.Demo;
 
 /// <summary>
 /// Enrols the demo's people the way a technician would: one photo each, its one face embedded, stored in the
-/// terminal's database; plus a masked template painted on the same photo with the project's own mask, so that a
-/// masked face at the door has a template of its kind.
+/// terminal's database; plus masked templates painted on the same photo with the project's enrolment masks, so that
+/// a masked face at the door has templates of its kind.
 /// </summary>
 public static class DemoEnrolment
 {
@@ -26,14 +25,11 @@ public static class DemoEnrolment
             var photo = person.EnrolmentPhoto;
             var face = analyzer.FindCentralFace(photo)
                 ?? throw new InvalidDataException($"{person.Name}: the enrolment photo holds no face the detector can find.");
-            var templates = new List<FaceTemplate> { Template(analyzer.Embed(photo, face), masked: false) };
-
-            var masked = photo.Clone();
-            SyntheticMask.Paint(masked, face, SyntheticMaskStyle.FromSeed(StableHash(person.Id)));
-            if (analyzer.FindCentralFace(masked) is { } maskedFace)
-            {
-                templates.Add(Template(analyzer.Embed(masked, maskedFace), masked: true));
-            }
+            List<FaceTemplate> templates =
+            [
+                Template(analyzer.Embed(photo, face), masked: false),
+                .. MaskedTemplates.Embed(analyzer.Embedder, photo, face).Select(e => Template(e, masked: true)),
+            ];
 
             store.Upsert(person.Id, person.Name);
             store.AddTemplates(person.Id, templates);
@@ -51,21 +47,9 @@ public static class DemoEnrolment
         var gallery = new FaceGallery(embedder.Dimensions);
         foreach (var template in store.ListTemplates(embedder.ModelId))
         {
-            gallery.Add(template.PersonId, template.Embedding);
+            gallery.Add(template.PersonId, template.Embedding, template.Masked);
         }
 
         return gallery;
-    }
-
-    /// <summary>FNV-1a: string.GetHashCode differs per process, and the masks must not.</summary>
-    private static int StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)(hash & 0x7FFFFFFF);
     }
 }

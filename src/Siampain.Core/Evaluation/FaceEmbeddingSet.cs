@@ -1,7 +1,7 @@
 using System.Numerics;
+using System.Text;
 using Siampain.Detection;
 using Siampain.Imaging;
-using Siampain.Masking;
 using Siampain.Recognition;
 
 namespace Siampain.Evaluation;
@@ -23,35 +23,55 @@ public enum FaceSource
 }
 
 /// <summary>
-/// Embeds every image an evaluation needs, once, optionally with a mask painted on. Misses are never dropped:
-/// each image records how it was embedded so a report can count detector misses.
+/// Embeds every image an evaluation needs, once per condition (clean, masked with a template, painted with the
+/// project's mask). Misses are never dropped: each image records how it was embedded so a report can count
+/// detector misses. Sets can be kept in a cache folder, so that comparing matching strategies does not embed
+/// thousands of photos again.
 /// </summary>
 public sealed class FaceEmbeddingSet
 {
+    private const int CacheFormat = 1;
     private readonly Dictionary<string, (float[] Embedding, FaceSource Source)> _entries = new(StringComparer.Ordinal);
+
+    public FaceEmbeddingSet(FaceCondition condition) => Condition = condition;
+
+    public FaceCondition Condition { get; }
 
     public int Count => _entries.Count;
 
     public (float[] Embedding, FaceSource Source) this[string key] => _entries[key];
 
+    public bool Contains(string key) => _entries.ContainsKey(key);
+
     public int CountBy(FaceSource source) => _entries.Values.Count(e => e.Source == source);
 
+    /// <summary>Counts only the given keys (a report covering part of a cached set).</summary>
+    public int CountBy(FaceSource source, IEnumerable<string> keys) => keys.Distinct(StringComparer.Ordinal).Count(k => _entries[k].Source == source);
+
     /// <summary>
-    /// Embeds <paramref name="relativePaths"/> under <paramref name="root"/>. With <paramref name="masks"/>, each image
-    /// gets a mask (picked per image, deterministically) anchored on the keypoints detected before masking, and is
-    /// then detected again as the terminal would see it; <paramref name="masked"/> sees each masked image.
+    /// Embeds <paramref name="relativePaths"/> under <paramref name="root"/> in every condition; returns one set per
+    /// condition, in order. Masked conditions are anchored on the keypoints detected before masking;
+    /// <paramref name="masked"/> sees each image a template condition painted.
     /// </summary>
-    public static FaceEmbeddingSet Build(FaceAnalyzer analyzer, string root, IEnumerable<string> relativePaths, IReadOnlyList<MaskTemplate>? masks = null, IProgress<int>? progress = null, Action<string, RgbImage>? masked = null)
+    public static FaceEmbeddingSet[] Build(FaceAnalyzer analyzer, string root, IEnumerable<string> relativePaths, IReadOnlyList<FaceCondition> conditions, IProgress<int>? progress = null, Action<string, RgbImage>? masked = null, string? cacheFolder = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
-        var set = new FaceEmbeddingSet();
-        var misses = new List<(string Path, RgbImage Image)>();
+        ArgumentNullException.ThrowIfNull(conditions);
+        var sets = conditions.Select(c => cacheFolder is null ? new FaceEmbeddingSet(c) : Load(CachePath(cacheFolder, analyzer, c), c, Width(analyzer, c))).ToArray();
+        var misses = new List<(string Path, RgbImage Image, FaceEmbeddingSet[] Missing)>();
         var keypointSum = new Vector2[FaceKeypoints.Count];
         var keypointCount = 0;
-        var done = 0;
+        var added = false;
         foreach (var relative in relativePaths.Distinct(StringComparer.Ordinal))
         {
-            progress?.Report(++done);
+            progress?.Report(1);
+            var missing = sets.Where(s => !s.Contains(relative)).ToArray();
+            if (missing.Length == 0)
+            {
+                continue;
+            }
+
+            added = true;
             RgbImage image;
             try
             {
@@ -59,52 +79,45 @@ public sealed class FaceEmbeddingSet
             }
             catch (InvalidImageException)
             {
-                set._entries[relative] = (new float[analyzer.Embedder.Dimensions], FaceSource.Unreadable);
-                continue;
-            }
-
-            var face = analyzer.FindCentralFace(image);
-            if (face is { } found)
-            {
-                for (var k = 0; k < FaceKeypoints.Count; k++)
+                foreach (var set in missing)
                 {
-                    keypointSum[k] += found.Keypoints[k] / new Vector2(image.Width, image.Height);
-                }
-
-                keypointCount++;
-            }
-
-            if (masks is null)
-            {
-                if (face is { } plain)
-                {
-                    set._entries[relative] = (analyzer.Embed(image, plain), FaceSource.Detected);
-                }
-                else
-                {
-                    misses.Add((relative, image));
+                    set._entries[relative] = (new float[Width(analyzer, set.Condition)], FaceSource.Unreadable);
                 }
 
                 continue;
             }
 
-            if (face is not { } anchor)
+            if (analyzer.FindCentralFace(image) is not { } face)
             {
-                misses.Add((relative, image));
+                misses.Add((relative, image, missing));
                 continue;
             }
 
-            PaintMask(image, anchor, masks, relative);
-            masked?.Invoke(relative, image);
-            var afterMask = analyzer.FindCentralFace(image);
-            set._entries[relative] = afterMask is { } seen
-                ? (analyzer.Embed(image, seen), FaceSource.Detected)
-                : (analyzer.Embed(image, anchor), FaceSource.UnmaskedKeypoints);
+            for (var k = 0; k < FaceKeypoints.Count; k++)
+            {
+                keypointSum[k] += face.Keypoints[k] / new Vector2(image.Width, image.Height);
+            }
+
+            keypointCount++;
+            foreach (var set in missing)
+            {
+                var shown = set.Condition.Apply(image, face, relative);
+                if (!set.Condition.Redetect || set.Condition.KeepCleanKeypoints)
+                {
+                    set._entries[relative] = (Embed(analyzer, shown, face, set.Condition), FaceSource.Detected);
+                    continue;
+                }
+
+                masked?.Invoke(relative, shown);
+                set._entries[relative] = analyzer.FindCentralFace(shown) is { } seen
+                    ? (Embed(analyzer, shown, seen, set.Condition), FaceSource.Detected)
+                    : (Embed(analyzer, shown, face, set.Condition), FaceSource.UnmaskedKeypoints);
+            }
         }
 
         // Misses are embedded last, from the mean keypoints of the faces that were found, so the fallback does
         // not depend on the order of the images.
-        foreach (var (relative, image) in misses)
+        foreach (var (relative, image, missing) in misses)
         {
             var keypoints = default(FaceKeypoints);
             for (var k = 0; k < FaceKeypoints.Count; k++)
@@ -113,37 +126,102 @@ public sealed class FaceEmbeddingSet
             }
 
             var face = new DetectedFace(new FaceBox(0, 0, image.Width, image.Height), 0, keypoints);
-            if (masks is not null)
+            foreach (var set in missing)
             {
-                PaintMask(image, face, masks, relative);
+                set._entries[relative] = (Embed(analyzer, set.Condition.Apply(image, face, relative), face, set.Condition), FaceSource.MeanKeypoints);
+            }
+        }
+
+        if (cacheFolder is not null && added)
+        {
+            Directory.CreateDirectory(cacheFolder);
+            foreach (var set in sets)
+            {
+                set.Save(CachePath(cacheFolder, analyzer, set.Condition));
+            }
+        }
+
+        return sets;
+    }
+
+    private static float[] Embed(FaceAnalyzer analyzer, RgbImage image, in DetectedFace detected, FaceCondition condition)
+    {
+        var face = condition.IsEyeAligned ? EyeAlignment.FromEyes(detected, analyzer.Embedder.Manifest.AlignmentTemplate) : detected;
+        if (condition.IsMaskFeatures)
+        {
+            var aligner = analyzer.Embedder.Aligner;
+            var crop = new float[aligner.Size * aligner.Size * 3];
+            aligner.AlignInto(image, face, crop);
+            var features = new float[MaskFeatures.Count];
+            MaskFeatures.Compute(crop, aligner.Size, features);
+            return features;
+        }
+
+        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face) : analyzer.EmbedUpper(image, face, condition.FirstBlankRow);
+    }
+
+    private static int Width(FaceAnalyzer analyzer, FaceCondition condition) => condition.IsMaskFeatures ? MaskFeatures.Count : analyzer.Embedder.Dimensions;
+
+    private static string CachePath(string folder, FaceAnalyzer analyzer, FaceCondition condition) =>
+        Path.Combine(folder, $"{condition.Name}-{analyzer.Embedder.ModelId.Replace('@', '-')}.bin");
+
+    private void Save(string path)
+    {
+        var temporary = path + ".tmp";
+        using (var writer = new BinaryWriter(File.Create(temporary), Encoding.UTF8))
+        {
+            writer.Write(CacheFormat);
+            writer.Write(_entries.Count);
+            foreach (var (key, (embedding, source)) in _entries)
+            {
+                writer.Write(key);
+                writer.Write((byte)source);
+                writer.Write(embedding.Length);
+                foreach (var value in embedding)
+                {
+                    writer.Write(value);
+                }
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>A cached set, or an empty one when there is no cache yet or it is of another format or width.</summary>
+    private static FaceEmbeddingSet Load(string path, FaceCondition condition, int dimensions)
+    {
+        var set = new FaceEmbeddingSet(condition);
+        if (!File.Exists(path))
+        {
+            return set;
+        }
+
+        using var reader = new BinaryReader(File.OpenRead(path), Encoding.UTF8);
+        if (reader.ReadInt32() != CacheFormat)
+        {
+            return set;
+        }
+
+        var count = reader.ReadInt32();
+        for (var i = 0; i < count; i++)
+        {
+            var key = reader.ReadString();
+            var source = (FaceSource)reader.ReadByte();
+            var length = reader.ReadInt32();
+            if (length != dimensions)
+            {
+                return new FaceEmbeddingSet(condition);
             }
 
-            set._entries[relative] = (analyzer.Embed(image, face), FaceSource.MeanKeypoints);
+            var embedding = new float[length];
+            for (var k = 0; k < length; k++)
+            {
+                embedding[k] = reader.ReadSingle();
+            }
+
+            set._entries[key] = (embedding, source);
         }
 
         return set;
-    }
-
-    /// <summary>Picks a template by a stable hash of the image's name (front, or a side view when the head is turned) and paints it.</summary>
-    public static void PaintMask(RgbImage image, in DetectedFace face, IReadOnlyList<MaskTemplate> masks, string key)
-    {
-        ArgumentNullException.ThrowIfNull(masks);
-        var yaw = MaskAnchors.Yaw(face);
-        var view = yaw < -0.2f ? "_left" : yaw > 0.2f ? "_right" : string.Empty;
-        var fronts = masks.Where(m => !m.Name.EndsWith("_left", StringComparison.Ordinal) && !m.Name.EndsWith("_right", StringComparison.Ordinal)).ToArray();
-        var front = fronts[(int)(StableHash(key) % (uint)fronts.Length)];
-        var chosen = masks.FirstOrDefault(m => m.Name == front.Name + view) ?? front;
-        chosen.Paint(image, MaskAnchors.Estimate(face));
-    }
-
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
     }
 }

@@ -26,14 +26,20 @@ public sealed record IdentificationReport(
 /// <summary>
 /// 1:N identification on an identity-per-folder data set (ORL, Yale, LFW people with two or more photos):
 /// a share of the identities is held out as strangers who are never enrolled; the rest enrol their first
-/// photos and are probed with the others. Averaged over several random splits.
+/// photos and are probed with the others. Averaged over several random splits. With probe masks, every probe
+/// wears a MaskTheFace template and several matching strategies are scored on the same embeddings: plain
+/// cosine against the unmasked templates, and galleries that also hold masked templates painted at enrolment
+/// with the project's own masks (searched alone, all together, or as the terminal does, by the mask classifier).
 /// </summary>
 public static class IdentificationEvaluation
 {
     public const double StrangerShare = 0.2;
     public const double FalseAlarmRate = 0.01;
 
-    public static IdentificationReport Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null)
+    /// <summary>How a probe is matched: which templates are enrolled and which a probe is compared with.</summary>
+    private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, string, GalleryMatch> Match);
+
+    public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null, MaskClassifier? classifier = null, string? cacheFolder = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2).ToDictionary();
@@ -43,12 +49,53 @@ public static class IdentificationEvaluation
         }
 
         var images = identities.Values.SelectMany(v => v).ToList();
-        var total = probeMasks is null ? images.Count : images.Count * 2;
-        var done = 0;
-        var tick = new SynchronousProgress<int>(_ => progress?.Report((++done, total)));
-        var clean = FaceEmbeddingSet.Build(analyzer, root, images, null, tick);
-        var probes = probeMasks is null ? clean : FaceEmbeddingSet.Build(analyzer, root, images, probeMasks, tick);
+        var enrolment = identities.Values.SelectMany(v => v.Take(Math.Min(galleryPerPerson, v.Count - 1))).ToList();
+        var masked = probeMasks is not null;
+        var tick = LfwEvaluation.Tick(progress, masked ? enrolment.Count + images.Count : images.Count);
+        FaceCondition[] galleryConditions = masked ? [FaceCondition.Clean, .. FaceCondition.Enrolment] : [FaceCondition.Clean];
+        var gallerySets = FaceEmbeddingSet.Build(analyzer, root, masked ? enrolment : images, galleryConditions, tick, cacheFolder: cacheFolder);
+        var probes = masked ? FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!)], tick, cacheFolder: cacheFolder)[0] : gallerySets[0];
 
+        List<Strategy> strategies = [new("cosine", false, (g, p) => g.Match(probes[p].Embedding))];
+        if (masked)
+        {
+            strategies.Add(new("masked-templates", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.Masked)));
+            strategies.Add(new("all-templates", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.All)));
+            strategies.Add(new("fused", true, (g, p) => g.Match(probes[p].Embedding, TemplateFilter.Fused)));
+            if (classifier is not null)
+            {
+                var crops = FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!).MaskFeatures()], cacheFolder: cacheFolder)[0];
+                strategies.Add(new("runtime", true, (g, p) => g.Match(probes[p].Embedding, classifier.IsMasked(crops[p].Embedding))));
+            }
+        }
+
+        var used = masked ? new[] { (gallerySets[0], (IReadOnlyCollection<string>)enrolment), (probes, images) } : [(probes, images)];
+        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, probes, galleryPerPerson, splits, analyzer.Embedder.Dimensions) switch
+        {
+            var (rank1, openSet, threshold, known, strangers, knownProbes, strangerProbes) => new IdentificationReport(
+                masked ? $"{protocol}/{strategy.Name}" : protocol,
+                analyzer.Embedder.ModelId,
+                identities.Count,
+                known,
+                strangers,
+                galleryPerPerson,
+                splits,
+                knownProbes,
+                strangerProbes,
+                rank1,
+                openSet,
+                threshold,
+                used.Sum(s => s.Item2.Count),
+                used.Sum(s => s.Item1.CountBy(FaceSource.Detected, s.Item2)),
+                used.Sum(s => s.Item1.CountBy(FaceSource.UnmaskedKeypoints, s.Item2)),
+                used.Sum(s => s.Item1.CountBy(FaceSource.MeanKeypoints, s.Item2)),
+                used.Sum(s => s.Item1.CountBy(FaceSource.Unreadable, s.Item2))),
+        })];
+    }
+
+    private static (double Rank1, double OpenSet, float Threshold, int Known, int Strangers, int KnownProbes, int StrangerProbes) Score(
+        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, FaceEmbeddingSet probes, int galleryPerPerson, int splits, int dimensions)
+    {
         double rank1Sum = 0, openSetSum = 0, thresholdSum = 0;
         int knownProbes = 0, strangerProbes = 0, strangerIdentities = 0;
         for (var split = 0; split < splits; split++)
@@ -58,7 +105,7 @@ public static class IdentificationEvaluation
             random.Shuffle(names);
             var strangerCount = (int)Math.Round(names.Length * StrangerShare);
             strangerIdentities = strangerCount;
-            var gallery = new FaceGallery(analyzer.Embedder.Dimensions, names.Length * galleryPerPerson);
+            var gallery = new FaceGallery(dimensions, names.Length * galleryPerPerson * gallerySets.Length);
             var knownQueries = new List<(string Person, string Image)>();
             foreach (var name in names.Skip(strangerCount))
             {
@@ -66,48 +113,45 @@ public static class IdentificationEvaluation
                 var enrolled = Math.Min(galleryPerPerson, photos.Count - 1);
                 foreach (var photo in photos.Take(enrolled))
                 {
-                    gallery.Add(name, clean[photo].Embedding);
+                    gallery.Add(name, gallerySets[0][photo].Embedding);
+                    if (strategy.EnrolMasked)
+                    {
+                        foreach (var set in gallerySets.Skip(1))
+                        {
+                            gallery.Add(name, set[photo].Embedding, masked: true);
+                        }
+                    }
                 }
 
                 knownQueries.AddRange(photos.Skip(enrolled).Select(p => (name, p)));
             }
 
-            var strangerScores = names.Take(strangerCount)
+            var strangerMatches = names.Take(strangerCount)
                 .SelectMany(n => identities[n])
-                .Select(p => gallery.Match(probes[p].Embedding).Score)
-                .OrderDescending()
+                .Select(p => strategy.Match(gallery, p))
                 .ToArray();
-            var knownMatches = knownQueries.Select(q => (q.Person, Match: gallery.Match(probes[q.Image].Embedding))).ToArray();
+            var knownMatches = knownQueries.Select(q => (q.Person, Match: strategy.Match(gallery, q.Image))).ToArray();
 
-            // The threshold lets through at most 1% of strangers: the score of the first stranger that must be refused.
-            var allowed = (int)Math.Floor(strangerScores.Length * FalseAlarmRate);
-            var threshold = allowed < strangerScores.Length ? MathF.BitIncrement(strangerScores[allowed]) : float.NegativeInfinity;
+            // Each case (a probe matched as unmasked, or as masked) gets its own threshold, as at the door, letting
+            // through at most 1% of the strangers matched that way.
+            var thresholds = new[] { false, true }.ToDictionary(masked => masked, masked => StrangerThreshold(strangerMatches.Where(m => m.Masked == masked).Select(m => m.Score)));
             rank1Sum += knownMatches.Count(m => m.Match.PersonId == m.Person) / (double)knownMatches.Length;
-            openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= threshold) / (double)knownMatches.Length;
+            openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= thresholds[m.Match.Masked]) / (double)knownMatches.Length;
+            var threshold = strangerMatches.Any(m => m.Masked) ? thresholds[true] : thresholds[false];
             thresholdSum += threshold;
             knownProbes = knownMatches.Length;
-            strangerProbes = strangerScores.Length;
+            strangerProbes = strangerMatches.Length;
         }
 
-        var sets = probeMasks is null ? new[] { clean } : [clean, probes];
-        return new IdentificationReport(
-            protocol,
-            analyzer.Embedder.ModelId,
-            identities.Count,
-            identities.Count - strangerIdentities,
-            strangerIdentities,
-            galleryPerPerson,
-            splits,
-            knownProbes,
-            strangerProbes,
-            rank1Sum / splits,
-            openSetSum / splits,
-            (float)(thresholdSum / splits),
-            sets.Sum(s => s.Count),
-            sets.Sum(s => s.CountBy(FaceSource.Detected)),
-            sets.Sum(s => s.CountBy(FaceSource.UnmaskedKeypoints)),
-            sets.Sum(s => s.CountBy(FaceSource.MeanKeypoints)),
-            sets.Sum(s => s.CountBy(FaceSource.Unreadable)));
+        return (rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), identities.Count - strangerIdentities, strangerIdentities, knownProbes, strangerProbes);
+    }
+
+    /// <summary>The score of the first stranger that must be refused so that at most 1% get through.</summary>
+    private static float StrangerThreshold(IEnumerable<float> scores)
+    {
+        var sorted = scores.OrderDescending().ToArray();
+        var allowed = (int)Math.Floor(sorted.Length * FalseAlarmRate);
+        return allowed < sorted.Length ? MathF.BitIncrement(sorted[allowed]) : float.NegativeInfinity;
     }
 }
 

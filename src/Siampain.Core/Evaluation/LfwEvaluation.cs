@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using Siampain.Masking;
 using Siampain.Models;
 using Siampain.Recognition;
 
@@ -28,31 +27,32 @@ public sealed record VerificationReport(
     HeadReport Head,
     IReadOnlyList<RocPoint> Roc);
 
-/// <summary>LFW's 10-fold verification protocol, clean or with a synthetic mask on the second image of each pair.</summary>
+/// <summary>LFW's 10-fold verification protocol on clean photos; <see cref="MaskedLfwEvaluation"/> adds masks.</summary>
 public static class LfwEvaluation
 {
     /// <summary>L2 weight of the head, as in the original Siamese recipe.</summary>
     public const float HeadLambda = 0.01f;
 
-    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate>? masks = null, IProgress<(int Done, int Total)>? progress = null, Action<string, Imaging.RgbImage>? masked = null)
+    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IProgress<(int Done, int Total)>? progress = null, string? cacheFolder = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var pairs = LfwPairs.Load(lfwFolder);
-        var firsts = pairs.Select(p => p.First).Distinct().ToList();
-        var seconds = pairs.Select(p => p.Second).Distinct().ToList();
-        var total = masks is null ? firsts.Union(seconds).Count() : firsts.Count + seconds.Count;
-        var done = 0;
-        var tick = new SynchronousProgress<int>(_ => progress?.Report((++done, total)));
-        var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, masks is null ? firsts.Union(seconds) : firsts, null, tick);
-        var second = masks is null ? clean : FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, masks, tick, masked);
-
+        var images = pairs.Select(p => p.First).Union(pairs.Select(p => p.Second)).ToList();
+        var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, images, [FaceCondition.Clean], Tick(progress, images.Count), cacheFolder: cacheFolder)[0];
         var scored = pairs.Select(p => new ScoredPair(
-            TensorPrimitives.Dot(clean[p.First].Embedding, second[p.Second].Embedding), p.Same, p.Fold)).ToList();
-        var name = masks is null ? "lfw" : "masked-lfw";
-        return Report(name, analyzer.Embedder.ModelId, scored, masks is null ? [clean] : [clean, second]);
+            TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding), p.Same, p.Fold)).ToList();
+        return Report("lfw", analyzer.Embedder.ModelId, scored, [(clean, images)]);
     }
 
-    public static VerificationReport Report(string protocol, string model, IReadOnlyList<ScoredPair> scored, IReadOnlyList<FaceEmbeddingSet> sets)
+    /// <summary>Counts each image once per progress step, out of <paramref name="total"/>.</summary>
+    public static IProgress<int> Tick(IProgress<(int Done, int Total)>? progress, int total)
+    {
+        var done = 0;
+        return new SynchronousProgress<int>(step => progress?.Report((done += step, total)));
+    }
+
+    /// <summary>The report over scored pairs; <paramref name="sets"/> are the embedding sets used, with the images of them this protocol used.</summary>
+    public static VerificationReport Report(string protocol, string model, IReadOnlyList<ScoredPair> scored, IReadOnlyList<(FaceEmbeddingSet Set, IReadOnlyCollection<string> Images)> sets)
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(sets);
@@ -71,11 +71,11 @@ public static class LfwEvaluation
             VerificationMetrics.TarAtFar(roc, 1e-3),
             VerificationMetrics.TarAtFar(roc, 1e-2),
             VerificationMetrics.Auc(roc),
-            sets.Sum(s => s.Count),
-            sets.Sum(s => s.CountBy(FaceSource.Detected)),
-            sets.Sum(s => s.CountBy(FaceSource.UnmaskedKeypoints)),
-            sets.Sum(s => s.CountBy(FaceSource.MeanKeypoints)),
-            sets.Sum(s => s.CountBy(FaceSource.Unreadable)),
+            sets.Sum(s => s.Images.Count),
+            sets.Sum(s => s.Set.CountBy(FaceSource.Detected, s.Images)),
+            sets.Sum(s => s.Set.CountBy(FaceSource.UnmaskedKeypoints, s.Images)),
+            sets.Sum(s => s.Set.CountBy(FaceSource.MeanKeypoints, s.Images)),
+            sets.Sum(s => s.Set.CountBy(FaceSource.Unreadable, s.Images)),
             EvaluateHead(scored, protocol),
             roc);
     }

@@ -6,8 +6,11 @@ using Siampain.Storage;
 
 namespace Siampain.Hosting;
 
-/// <summary>What one enrolment photo gave: an embedding, or why it cannot be used.</summary>
-public sealed record PhotoCheck(string Path, float[]? Embedding, string? Problem)
+/// <summary>
+/// What one enrolment photo gave: an embedding and the embeddings of the same face painted with the project's
+/// enrolment masks, or why it cannot be used.
+/// </summary>
+public sealed record PhotoCheck(string Path, float[]? Embedding, string? Problem, IReadOnlyList<float[]>? PaintedMaskEmbeddings = null)
 {
     public bool Usable => Embedding is not null;
 }
@@ -71,12 +74,14 @@ public sealed class PhotoEnroller
 
         var embedding = new float[embedder.Dimensions];
         embedder.EmbedSlots(1, embedding);
-        return new PhotoCheck(path, embedding, null);
+        return new PhotoCheck(path, embedding, null, MaskedTemplates.Embed(embedder, image, face));
     }
 
     /// <summary>
-    /// Stores the usable photos' templates for the person (added or renamed first). Nothing is written when no
-    /// photo is usable.
+    /// Stores the usable photos' templates for the person (added or renamed first) and returns how many photos were
+    /// used. Photos of an unmasked face also give masked templates painted with the project's masks, so that the
+    /// person is recognised wearing a mask; photos taken wearing one (<paramref name="masked"/>) are stored as masked.
+    /// Nothing is written when no photo is usable.
     /// </summary>
     /// <exception cref="EnrolmentException">No usable photo, or a new person without a name.</exception>
     /// <exception cref="StorageException">The database could not be written.</exception>
@@ -85,15 +90,9 @@ public sealed class PhotoEnroller
         ArgumentNullException.ThrowIfNull(people);
         ArgumentNullException.ThrowIfNull(photos);
         var existing = RequireName(people, personId, name);
-        var templates = photos.Where(p => p.Usable).Select(p => new FaceTemplate
-        {
-            Embedding = p.Embedding!,
-            Masked = masked,
-            Source = Path.GetFileName(p.Path),
-            ModelId = modelId,
-            Created = now,
-        }).ToList();
-        if (templates.Count == 0)
+        var usable = photos.Where(p => p.Usable).ToList();
+        var templates = usable.SelectMany(p => Templates(p, modelId, masked, now)).ToList();
+        if (usable.Count == 0)
         {
             throw new EnrolmentException($"None of the {photos.Count} photo(s) shows exactly one clear face; nothing was stored for '{personId}'.");
         }
@@ -110,7 +109,23 @@ public sealed class PhotoEnroller
             throw;
         }
 
-        return templates.Count;
+        return usable.Count;
+    }
+
+    private static IEnumerable<FaceTemplate> Templates(PhotoCheck photo, string modelId, bool masked, DateTimeOffset now)
+    {
+        var source = Path.GetFileName(photo.Path);
+        yield return new FaceTemplate { Embedding = photo.Embedding!, Masked = masked, Source = source, ModelId = modelId, Created = now };
+        if (masked)
+        {
+            yield break;
+        }
+
+        var painted = photo.PaintedMaskEmbeddings ?? [];
+        for (var i = 0; i < painted.Count; i++)
+        {
+            yield return new FaceTemplate { Embedding = painted[i], Masked = true, Source = $"{source} (painted mask {i + 1})", ModelId = modelId, Created = now };
+        }
     }
 
     /// <summary>The enrolled person, or null for a new one, who must then be given a name.</summary>

@@ -80,7 +80,7 @@ public sealed class RecognitionEngine : IDisposable
                 continue;
             }
 
-            Gallery.Add(template.PersonId, template.Embedding);
+            Gallery.Add(template.PersonId, template.Embedding, template.Masked);
             persons.Add(template.PersonId);
             loaded++;
         }

@@ -49,11 +49,48 @@ public sealed record ModelManifest
         {
             var manifest = JsonSerializer.Deserialize(File.ReadAllText(path), ManifestJsonContext.Default.ModelManifest)
                 ?? throw new ModelException(path, "is empty");
+            manifest.Validate(path);
             return manifest with { Folder = Path.GetFullPath(folder) };
         }
         catch (JsonException e)
         {
             throw new ModelException(path, $"is not a valid model manifest: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Refuses values that would make the terminal decide wrongly without saying so.</summary>
+    /// <exception cref="ModelException">A threshold outside [-1, 1] or a mask classifier of the wrong width.</exception>
+    public void Validate(string path)
+    {
+        foreach (var (name, embedder) in Embedders ?? throw new ModelException(path, "has no 'embedders'"))
+        {
+            CheckCosine(path, name, "verificationThreshold", embedder.VerificationThreshold);
+            CheckCosine(path, name, "identificationThreshold", embedder.IdentificationThreshold);
+            if (embedder.Masked is not { } masked)
+            {
+                continue;
+            }
+
+            CheckCosine(path, name, "masked.verificationThreshold", masked.VerificationThreshold);
+            CheckCosine(path, name, "masked.identificationThreshold", masked.IdentificationThreshold);
+            var classifier = masked.Classifier ?? throw new ModelException(path, $"embedder '{name}': 'masked' has no 'classifier'");
+            if (classifier.Weights is null || classifier.Weights.Length != Recognition.MaskFeatures.Count)
+            {
+                throw new ModelException(path, $"embedder '{name}': masked.classifier.weights has {classifier.Weights?.Length ?? 0} values; the mask classifier reads {Recognition.MaskFeatures.Count} crop features");
+            }
+
+            if (classifier.Weights.Any(w => !float.IsFinite(w)) || !float.IsFinite(classifier.Bias))
+            {
+                throw new ModelException(path, $"embedder '{name}': masked.classifier holds a value that is not a finite number");
+            }
+        }
+    }
+
+    private static void CheckCosine(string path, string embedder, string key, float value)
+    {
+        if (!float.IsFinite(value) || value < -1 || value > 1)
+        {
+            throw new ModelException(path, $"embedder '{embedder}': {key} is {value}; a cosine threshold must lie in [-1, 1]");
         }
     }
 
@@ -113,7 +150,29 @@ public sealed record EmbedderManifest : ModelFile
 
     /// <summary>The verification head: P(same) = sigmoid(Slope * cosine + Intercept), fitted with BCE + L2.</summary>
     public VerificationHeadParameters? Head { get; init; }
+
+    /// <summary>How masked faces are told apart and matched; absent = every face is matched as unmasked.</summary>
+    public MaskedMatchingManifest? Masked { get; init; }
 }
+
+/// <summary>
+/// Mask handling for one embedder, written by `siampain eval masked-lfw --write-manifest`: the mask classifier and the
+/// thresholds for a masked probe matched against masked templates (masked scores run higher for strangers too, so
+/// they need their own operating point).
+/// </summary>
+public sealed record MaskedMatchingManifest
+{
+    public required MaskClassifierParameters Classifier { get; init; }
+
+    /// <summary>Cosine above which a masked probe and a masked template are the same person (best accuracy on masked LFW).</summary>
+    public required float VerificationThreshold { get; init; }
+
+    /// <summary>Cosine a masked probe's gallery match must reach at the door (masked LFW at a false-accept rate of 1e-3).</summary>
+    public required float IdentificationThreshold { get; init; }
+}
+
+/// <summary>P(masked) = sigmoid(Weights · features + Bias), a logistic regression on statistics of the aligned crop (MaskFeatures).</summary>
+public sealed record MaskClassifierParameters(float[] Weights, float Bias, string FittedOn, double HeldOutAccuracy);
 
 /// <summary>value = (pixel - Mean) / Std, per channel, RGB order.</summary>
 public sealed record PixelNormalization(float Mean, float Std);

@@ -16,11 +16,13 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     private readonly FaceGallery _gallery;
     private readonly RecognitionOptions _options;
     private readonly TimeProvider _time;
-    private readonly float _threshold;
+    private readonly MatchThresholds _thresholds;
+    private readonly MaskClassifier? _maskClassifier;
     private readonly FaceTracker _tracker = new();
     private readonly List<DetectedFace> _faces = new(16);
     private readonly List<FaceTrack> _tracks = new(16);
     private readonly FaceTrack[] _slotTracks;
+    private readonly bool[] _slotMasked;
     private readonly float[] _embeddings;
     private long _frames, _facesSeen, _rejected, _decisions;
     private TimeSpan _lastFrameTime;
@@ -39,13 +41,18 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             throw new ArgumentException($"The embedder batches {embedder.MaxBatch} faces; Recognition:MaxFacesPerFrame is {options.MaxFacesPerFrame}.", nameof(embedder));
         }
 
-        _threshold = options.MatchThreshold ?? embedder.Manifest.IdentificationThreshold;
+        _thresholds = MatchThresholds.From(embedder.Manifest, options.MatchThreshold);
+        _maskClassifier = MaskClassifier.For(embedder.Manifest);
         _slotTracks = new FaceTrack[options.MaxFacesPerFrame];
+        _slotMasked = new bool[options.MaxFacesPerFrame];
         _embeddings = new float[options.MaxFacesPerFrame * embedder.Dimensions];
     }
 
-    /// <summary>The cosine a match must reach (configured, or the manifest's).</summary>
-    public float Threshold => _threshold;
+    /// <summary>The cosine a match of an unmasked face must reach (configured, or the manifest's).</summary>
+    public float Threshold => _thresholds.Unmasked;
+
+    /// <summary>The cosine a masked face's match against masked templates must reach.</summary>
+    public float MaskedThreshold => _thresholds.Masked;
 
     public PipelineStats Stats => new(_frames, _facesSeen, _rejected, _decisions, _tracker.Count, _lastFrameTime, _framesPerSecond, _lastFrameAt);
 
@@ -91,14 +98,15 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
                 continue;
             }
 
+            _slotMasked[slots] = _maskClassifier?.IsMaskedCrop(slot, aligner.Size) ?? false;
             _slotTracks[slots++] = _tracks[i];
         }
 
         _embedder.EmbedSlots(slots, _embeddings);
         for (var s = 0; s < slots; s++)
         {
-            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions));
-            if (_slotTracks[s].Vote(match, _threshold, _options.MinMargin, _options, at) is { } decision)
+            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions), _slotMasked[s]);
+            if (_slotTracks[s].Vote(match, _thresholds.For(match), _options.MinMargin, _options, at) is { } decision)
             {
                 decisions.Add(decision);
                 _decisions++;

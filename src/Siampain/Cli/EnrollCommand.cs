@@ -87,7 +87,8 @@ internal static class EnrollCommand
             var stored = PhotoEnroller.Store(people, personId, name, checks, enroller.ModelId, masked, DateTimeOffset.UtcNow);
             var person = people.Find(personId)!;
             AnsiConsole.MarkupLine(
-                $"Enrolled [bold]{Markup.Escape(person.Name)}[/] ({Markup.Escape(personId)}): {stored} template(s) from {checks.Count} photo(s)" +
+                $"Enrolled [bold]{Markup.Escape(person.Name)}[/] ({Markup.Escape(personId)}): {stored} photo(s) used of {checks.Count}" +
+                $"{(masked ? ", stored as masked" : $", each with {MaskedTemplates.Count} masked templates painted by the project's masks")}" +
                 $"{(stored < checks.Count ? $", {checks.Count - stored} skipped" : string.Empty)}; model {Markup.Escape(enroller.ModelId)}.");
             return ExitCodes.Ok;
         }

@@ -14,8 +14,9 @@ internal static class EvalCommand
     {
         var eval = new Command("eval", "Measure recognition accuracy on public face data sets");
         eval.Subcommands.Add(Verification("lfw", "LFW official 6,000 pairs, 10-fold: accuracy, TAR at FAR 1e-3/1e-2, ROC (JSON + PNG)", masked: false));
-        eval.Subcommands.Add(Verification("masked-lfw", "The same pairs with a synthetic mask painted on the second image of each pair", masked: true));
-        eval.Subcommands.Add(Identification());
+        eval.Subcommands.Add(Verification("masked-lfw", "The same pairs with a mask template painted on the second image (or both, --both): every matching strategy, and the mask classifier", masked: true));
+        eval.Subcommands.Add(Identification("identify", "1:N identification: rank-1, and open-set rate at 1% false alarms with 20% of identities held out as strangers", masked: false));
+        eval.Subcommands.Add(Identification("masked-identification", "1:N with unmasked enrolment photos and masked probes (people with two or more photos): rank-1 and open-set at 1% false alarms per strategy", masked: true));
         return eval;
     }
 
@@ -30,6 +31,11 @@ internal static class EvalCommand
         Description = "Folder of mask templates (masks.cfg + templates/*.png)",
     };
 
+    private static readonly Option<DirectoryInfo?> Cache = new("--cache")
+    {
+        Description = "Folder keeping the embeddings between runs (per condition and model), so strategies can be compared without embedding again",
+    };
+
     private static Command Verification(string name, string description, bool masked)
     {
         var data = new Argument<DirectoryInfo>("lfw-folder") { Description = "LFW folder holding pairs.txt and one folder per person" };
@@ -39,27 +45,52 @@ internal static class EvalCommand
             DefaultValueFactory = _ => ["fp32", "int8"],
             AllowMultipleArgumentsPerToken = true,
         };
-        var writeHead = new Option<bool>("--write-manifest") { Description = "Store the verification threshold and the fitted head in the manifest (clean LFW only)" };
-        var command = new Command(name, description) { data, embedders, Out, CommonOptions.Models, CommonOptions.Threads };
+        var writeManifest = new Option<bool>("--write-manifest")
+        {
+            Description = masked
+                ? "Store the mask classifier and the masked thresholds (of the runtime strategy, one image masked) in the manifest"
+                : "Store the verification threshold and the fitted head in the manifest",
+        };
+        var both = new Option<bool>("--both") { Description = "Mask both images of each pair, with different templates" };
+        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, CommonOptions.Models, CommonOptions.Threads };
         if (masked)
         {
             command.Options.Add(Masks);
-        }
-        else
-        {
-            command.Options.Add(writeHead);
+            command.Options.Add(both);
         }
 
         command.SetAction(result =>
         {
             var manifest = CommonOptions.LoadManifest(result);
-            var masks = masked ? LoadMasks(result) : null;
+            var outFolder = result.GetValue(Out)!.FullName;
+            var cache = result.GetValue(Cache)?.FullName;
             var reports = new List<VerificationReport>();
+            var classifiers = new List<(string Variant, string Kind, MaskClassifierReport Report)>();
+            var bothMasked = masked && result.GetValue(both);
+            if (bothMasked && result.GetValue(writeManifest))
+            {
+                throw new ArgumentException("--write-manifest takes its thresholds from the one-masked protocol; run it without --both.");
+            }
+
+            var masks = masked ? LoadMasks(result) : null;
             foreach (var variant in result.GetValue(embedders)!)
             {
                 using var analyzer = new FaceAnalyzer(manifest, variant, result.GetValue(CommonOptions.Threads));
+                if (masks is null)
+                {
+                    var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, progress, cache));
+                    reports.Add(report);
+                    ReportWriter.WriteJson(report, Path.Combine(outFolder, $"{name}-{variant}.json"));
+                    if (result.GetValue(writeManifest))
+                    {
+                        manifest = StoreOperatingPoint(manifest, variant, report);
+                    }
+
+                    continue;
+                }
+
                 var examples = 0;
-                var examplesFolder = Path.Combine(result.GetValue(Out)!.FullName, "masked-examples");
+                var examplesFolder = Path.Combine(outFolder, "masked-examples");
                 void SaveExample(string image, Imaging.RgbImage pixels)
                 {
                     // A dozen masked photos beside the report, so a reader can see what "masked" meant.
@@ -70,44 +101,66 @@ internal static class EvalCommand
                     }
                 }
 
-                var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, progress, masks is null ? null : SaveExample));
-                reports.Add(report);
-                ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{name}-{variant}.json"));
-                if (!masked && result.GetValue(writeHead))
+                var study = WithProgress($"{name} {variant}", progress => MaskedLfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, bothMasked, progress, SaveExample, cache));
+                reports.AddRange(study.Strategies);
+                classifiers.Add((variant, "crop statistics, shipped", study.Classifier));
+                classifiers.Add((variant, "on the embedding, compared", study.EmbeddingClassifier));
+                ReportWriter.WriteJson(study, Path.Combine(outFolder, $"{study.Protocol}-{variant}.json"));
+                if (result.GetValue(writeManifest))
                 {
-                    manifest = StoreOperatingPoint(manifest, variant, report);
+                    manifest = StoreMaskedOperatingPoint(manifest, variant, study);
                 }
             }
 
-            var outFolder = result.GetValue(Out)!.FullName;
-            ReportWriter.WriteRocPlot(reports, Path.Combine(outFolder, $"{name}-roc.png"));
+            ReportWriter.WriteRocPlot(reports, Path.Combine(outFolder, $"{name}{(bothMasked ? "-both" : string.Empty)}-roc.png"));
             PrintVerification(reports);
+            foreach (var (variant, kind, c) in classifiers)
+            {
+                AnsiConsole.MarkupLine($"mask classifier ({Markup.Escape(variant)}, {kind}): held-out accuracy [bold]{c.Accuracy * 100:F2}%[/] (unmasked {c.UnmaskedAccuracy * 100:F2}% of {c.HeldOutUnmasked}, masked with unseen templates {c.MaskedAccuracy * 100:F2}% of {c.HeldOutMasked}), fitted on {c.TrainingFaces} faces x 2");
+            }
+
             AnsiConsole.MarkupLine($"Reports and ROC plot written to [bold]{Markup.Escape(outFolder)}[/]");
             return 0;
         });
         return command;
     }
 
-    private static Command Identification()
+    private static Command Identification(string name, string description, bool masked)
     {
         var data = new Argument<DirectoryInfo>("folder") { Description = "Identity-per-folder data set (ORL, LFW, ...) or Yale's flat layout" };
         var galleryPerPerson = new Option<int>("--gallery-per-person") { Description = "Photos enrolled per known person", DefaultValueFactory = _ => 1 };
         var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
-        var command = new Command("identify", "1:N identification: rank-1, and open-set rate at 1% false alarms with 20% of identities held out as strangers")
+        var command = new Command(name, description)
         {
-            data, galleryPerPerson, splits, Masks, CommonOptions.Embedder, Out, CommonOptions.Models, CommonOptions.Threads,
+            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, CommonOptions.Models, CommonOptions.Threads,
         };
+        if (masked)
+        {
+            command.Options.Add(Masks);
+        }
+
         command.SetAction(result =>
         {
             var folder = result.GetValue(data)!;
-            var masks = result.GetValue(Masks) is null ? null : LoadMasks(result);
-            using var analyzer = new FaceAnalyzer(CommonOptions.LoadManifest(result), result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+            var masks = masked ? LoadMasks(result) : null;
+            var manifest = CommonOptions.LoadManifest(result);
+            using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+            var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
             var protocol = masks is null ? $"identify-{folder.Name}" : $"identify-{folder.Name}-masked-probes";
-            var report = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress));
-            ReportWriter.WriteJson(report, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
-            var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "detector misses");
-            table.AddRow(report.Protocol, report.Model, $"{report.KnownIdentities}/{report.StrangerIdentities}", $"{report.Rank1 * 100:F2}%", $"{report.OpenSetRateAt1PercentFalseAlarm * 100:F2}%", $"{report.Images - report.Detected} of {report.Images}");
+            var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress, classifier, result.GetValue(Cache)?.FullName));
+            ReportWriter.WriteJson(reports, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
+            var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "threshold", "detector misses (fallback keypoints)");
+            foreach (var report in reports)
+            {
+                table.AddRow(report.Protocol, report.Model, $"{report.KnownIdentities}/{report.StrangerIdentities}", $"{report.Rank1 * 100:F2}%", $"{report.OpenSetRateAt1PercentFalseAlarm * 100:F2}%", $"{report.OpenSetThreshold:F4}", $"{report.Images - report.Detected} of {report.Images} ({report.MissedUsedUnmaskedKeypoints} unmasked, {report.MissedUsedMeanKeypoints} mean)");
+            }
+
             AnsiConsole.Write(table);
+            if (masked && classifier is null)
+            {
+                AnsiConsole.MarkupLine("The manifest has no mask classifier (run `eval masked-lfw --write-manifest`): the runtime strategy was not scored.");
+            }
+
             return 0;
         });
         return command;
@@ -150,12 +203,29 @@ internal static class EvalCommand
         return updated;
     }
 
+    private static ModelManifest StoreMaskedOperatingPoint(ModelManifest manifest, string variant, MaskedLfwResult study)
+    {
+        var runtime = study.Runtime;
+        var embedder = manifest.Embedder(variant) with
+        {
+            Masked = new MaskedMatchingManifest
+            {
+                Classifier = study.Classifier.Parameters,
+                VerificationThreshold = (float)Math.Round(runtime.FoldThresholds.Average(), 4),
+                IdentificationThreshold = (float)Math.Round(runtime.TarAtFar1e3.Threshold, 4),
+            },
+        };
+        var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
+        updated.Save(manifest.Folder);
+        return updated;
+    }
+
     private static void PrintVerification(IEnumerable<VerificationReport> reports)
     {
         var table = new Table().AddColumns("protocol", "model", "accuracy (10-fold)", "TAR@FAR1e-3", "TAR@FAR1e-2", "AUC", "head acc (held out)", "detector misses");
         foreach (var r in reports)
         {
-            table.AddRow(r.Protocol, r.Model.Split('@')[0], $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images}");
+            table.AddRow(r.Protocol, r.Model.Split('@')[0], $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images} ({r.MissedUsedUnmaskedKeypoints} unmasked kp, {r.MissedUsedMeanKeypoints} mean kp)");
         }
 
         AnsiConsole.Write(table);

@@ -42,4 +42,6 @@ internal static class ReportWriter
 [JsonSerializable(typeof(List<VerificationReport>))]
 [JsonSerializable(typeof(IdentificationReport))]
 [JsonSerializable(typeof(List<IdentificationReport>))]
+[JsonSerializable(typeof(IReadOnlyList<IdentificationReport>))]
+[JsonSerializable(typeof(MaskedLfwResult))]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

@@ -108,7 +108,7 @@ public sealed class DemoScenarioTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(door.ToString());
         foreach (var s in playback.Sightings)
         {
-            output.WriteLine($"{s.Passage?.Person.Name ?? "-"} -> {s.Decision.Kind} {s.Decision.PersonId} {s.Decision.Confidence:F3} votes {s.Decision.Votes} latency {s.SignalLatency.TotalMilliseconds:F0} ms");
+            output.WriteLine($"{s.Passage?.Person.Name ?? "-"}{(s.Passage?.Look.Mask is { } m ? $" (masked: {m.Shape} {m.Colour})" : string.Empty)} -> {s.Decision.Kind} {s.Decision.PersonId} {s.Decision.Confidence:F3} votes {s.Decision.Votes} latency {s.SignalLatency.TotalMilliseconds:F0} ms");
         }
 
         foreach (var row in table.Rows)

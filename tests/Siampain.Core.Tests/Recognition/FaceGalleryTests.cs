@@ -75,6 +75,86 @@ public sealed class FaceGalleryTests
         Assert.Throws<ArgumentException>(() => gallery.Match(new float[10]));
     }
 
+    [Fact]
+    public void A_masked_probe_scores_each_person_by_the_mean_of_their_best_unmasked_and_best_masked_template()
+    {
+        var random = new Random(11);
+        var gallery = new FaceGallery(Dimensions, initialCapacity: 2);
+        var templates = new List<(string Person, float[] Embedding, bool Masked)>();
+        for (var i = 0; i < 200; i++)
+        {
+            var person = $"p{random.Next(40)}";
+            var masked = random.Next(4) != 0;
+            var embedding = RandomUnit(random);
+            templates.Add((person, embedding, masked));
+            gallery.Add(person, embedding, masked);
+        }
+
+        // One person enrolled without masked templates scores by their unmasked ones alone.
+        var plain = RandomUnit(random);
+        templates.Add(("plain", plain, false));
+        gallery.Add("plain", plain);
+
+        for (var q = 0; q < 30; q++)
+        {
+            var probe = q == 0 ? plain : RandomUnit(random);
+            var expected = templates
+                .GroupBy(t => t.Person)
+                .Select(g =>
+                {
+                    var unmasked = g.Where(t => !t.Masked).Select(t => TensorPrimitives.Dot(t.Embedding, probe)).DefaultIfEmpty(float.NaN).Max();
+                    var masked = g.Where(t => t.Masked).Select(t => TensorPrimitives.Dot(t.Embedding, probe)).DefaultIfEmpty(float.NaN).Max();
+                    return (Person: g.Key, Score: float.IsNaN(masked) ? unmasked : float.IsNaN(unmasked) ? masked : (unmasked + masked) / 2);
+                })
+                .OrderByDescending(p => p.Score)
+                .ToArray();
+
+            var match = gallery.Match(probe, masked: true);
+
+            Assert.True(match.Masked);
+            Assert.Equal(expected[0].Person, match.PersonId);
+            Assert.Equal(expected[0].Score, match.Score, 5);
+            Assert.Equal(expected[1].Person, match.RunnerUpId);
+            Assert.Equal(expected[1].Score, match.RunnerUpScore, 5);
+        }
+    }
+
+    [Fact]
+    public void An_unmasked_probe_is_scored_by_unmasked_templates_when_the_person_has_any()
+    {
+        var random = new Random(3);
+        var gallery = new FaceGallery(Dimensions);
+        var probe = RandomUnit(random);
+        gallery.Add("ann", RandomUnit(random));
+        gallery.Add("ann", probe, masked: true);
+        var onlyMasked = RandomUnit(random);
+        gallery.Add("bob", onlyMasked, masked: true);
+
+        var unmasked = gallery.Match(probe, masked: false);
+        var bob = gallery.Match(onlyMasked, masked: false);
+
+        Assert.False(unmasked.Masked);
+        Assert.True(unmasked.PersonId != "ann" || unmasked.Score < 0.99f, "ann's painted template must not count for an unmasked probe");
+        Assert.Equal("bob", bob.PersonId);
+        Assert.Equal(1f, bob.Score, 5);
+    }
+
+    [Fact]
+    public void Without_masked_templates_a_masked_probe_is_matched_as_before()
+    {
+        var random = new Random(5);
+        var gallery = new FaceGallery(Dimensions);
+        for (var i = 0; i < 20; i++)
+        {
+            gallery.Add($"p{i % 7}", RandomUnit(random));
+        }
+
+        var probe = RandomUnit(random);
+
+        Assert.Equal(gallery.Match(probe), gallery.Match(probe, masked: true));
+        Assert.Equal(0, gallery.MaskedTemplateCount);
+    }
+
     internal static float[] RandomUnit(Random random)
     {
         var v = new float[Dimensions];

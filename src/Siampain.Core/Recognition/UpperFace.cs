@@ -1,0 +1,19 @@
+namespace Siampain.Recognition;
+
+/// <summary>
+/// Occlusion-consistent matching: the aligned crop with everything below the nose bridge set to mid grey, so a
+/// masked face and an unmasked one are compared on what both show (eyes, brows, forehead) and the mask's colour
+/// and cut no longer matter. Rows are in the aligned crop, where the eyes sit at about row 52 and the nose tip at 72.
+/// </summary>
+public static class UpperFace
+{
+    /// <summary>Blanks rows from <paramref name="firstRow"/> down in an NHWC crop tensor of side <paramref name="size"/> (0 = mid grey once normalised).</summary>
+    public static void Blank(Span<float> crop, int size, int firstRow)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(firstRow);
+        if (firstRow < size)
+        {
+            crop[(firstRow * size * 3)..(size * size * 3)].Clear();
+        }
+    }
+}
