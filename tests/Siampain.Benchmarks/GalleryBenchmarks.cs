@@ -1,3 +1,4 @@
+using Siampain.Tests.Infrastructure;
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using Siampain.Recognition;
@@ -23,24 +24,12 @@ public class GalleryBenchmarks
         for (var i = 0; i < Templates; i++)
         {
             // Three templates a person, as with masked and unmasked enrolment.
-            _gallery.Add($"person-{i / 3}", RandomUnit(random));
+            _gallery.Add($"person-{i / 3}", RandomEmbeddings.Unit(random));
         }
 
-        _probe = RandomUnit(random);
+        _probe = RandomEmbeddings.Unit(random);
     }
 
     [Benchmark(Description = "1:N match")]
     public float Match() => _gallery.Match(_probe).Score;
-
-    private static float[] RandomUnit(Random random)
-    {
-        var v = new float[192];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
-        return v;
-    }
 }

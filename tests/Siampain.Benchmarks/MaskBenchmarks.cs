@@ -38,14 +38,14 @@ public class MaskBenchmarks
         _gallery = new FaceGallery(manifest.Dimensions, People * (1 + MaskedTemplates.Count));
         for (var person = 0; person < People; person++)
         {
-            _gallery.Add($"person-{person}", RandomUnit(random));
+            _gallery.Add($"person-{person}", RandomEmbeddings.Unit(random));
             for (var i = 0; i < MaskedTemplates.Count; i++)
             {
-                _gallery.Add($"person-{person}", RandomUnit(random), masked: true);
+                _gallery.Add($"person-{person}", RandomEmbeddings.Unit(random), masked: true);
             }
         }
 
-        _probe = RandomUnit(random);
+        _probe = RandomEmbeddings.Unit(random);
     }
 
     [Benchmark(Description = "mask classifier (crop statistics)")]
@@ -56,16 +56,4 @@ public class MaskBenchmarks
 
     [Benchmark(Description = "1:N, masked probe (fused templates)")]
     public float MatchMasked() => _gallery.Match(_probe, masked: true).Score;
-
-    private static float[] RandomUnit(Random random)
-    {
-        var v = new float[192];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
-        return v;
-    }
 }

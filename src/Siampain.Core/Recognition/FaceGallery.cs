@@ -137,8 +137,7 @@ public sealed class FaceGallery
         }
 
         var maskedRows = snapshot.Masked;
-        int best = -1, second = -1;
-        float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
+        var ranking = new Ranking();
         var templates = snapshot.Templates.AsSpan(0, snapshot.Count * Dimensions);
         var owners = snapshot.Owners;
         for (var row = 0; row < snapshot.Count; row++)
@@ -148,33 +147,10 @@ public sealed class FaceGallery
                 continue;
             }
 
-            var score = TensorPrimitives.Dot(templates.Slice(row * Dimensions, Dimensions), probe);
-            var owner = owners[row];
-            if (owner == best)
-            {
-                bestScore = MathF.Max(bestScore, score);
-            }
-            else if (score > bestScore)
-            {
-                (second, secondScore) = (best, bestScore);
-                (best, bestScore) = (owner, score);
-            }
-            else if (owner == second)
-            {
-                secondScore = MathF.Max(secondScore, score);
-            }
-            else if (score > secondScore)
-            {
-                (second, secondScore) = (owner, score);
-            }
+            ranking.Offer(owners[row], TensorPrimitives.Dot(templates.Slice(row * Dimensions, Dimensions), probe));
         }
 
-        return new GalleryMatch(
-            best < 0 ? null : snapshot.People[best],
-            best < 0 ? float.NaN : bestScore,
-            second < 0 ? null : snapshot.People[second],
-            second < 0 ? float.NaN : secondScore,
-            filter == TemplateFilter.Masked);
+        return ranking.ToMatch(snapshot.People, masked: filter == TemplateFilter.Masked);
     }
 
     /// <summary>Scores each person from their best unmasked and best masked template, combined as <paramref name="filter"/> says.</summary>
@@ -196,8 +172,7 @@ public sealed class FaceGallery
                 kind[snapshot.Owners[row]] = MathF.Max(kind[snapshot.Owners[row]], score);
             }
 
-            int best = -1, second = -1;
-            float bestScore = float.NegativeInfinity, secondScore = float.NegativeInfinity;
+            var ranking = new Ranking();
             for (var person = 0; person < people; person++)
             {
                 var unmasked = bestUnmasked[person];
@@ -207,33 +182,58 @@ public sealed class FaceGallery
                 var score = float.IsNegativeInfinity(masked) ? unmasked
                     : float.IsNegativeInfinity(unmasked) ? masked
                     : filter == TemplateFilter.Fused ? (unmasked + masked) / 2 : unmasked;
-                if (float.IsNegativeInfinity(score))
+                if (!float.IsNegativeInfinity(score))
                 {
-                    continue;
-                }
-
-                if (score > bestScore)
-                {
-                    (second, secondScore) = (best, bestScore);
-                    (best, bestScore) = (person, score);
-                }
-                else if (score > secondScore)
-                {
-                    (second, secondScore) = (person, score);
+                    ranking.Offer(person, score);
                 }
             }
 
-            return new GalleryMatch(
-                best < 0 ? null : snapshot.People[best],
-                best < 0 ? float.NaN : bestScore,
-                second < 0 ? null : snapshot.People[second],
-                second < 0 ? float.NaN : secondScore,
-                Masked: filter == TemplateFilter.Fused);
+            return ranking.ToMatch(snapshot.People, masked: filter == TemplateFilter.Fused);
         }
         finally
         {
             ArrayPool<float>.Shared.Return(rented);
         }
+    }
+
+    /// <summary>
+    /// The best person and the best other person seen so far. A person may be offered several times (one score a
+    /// template): a better score of the leader raises the leader, it never makes the leader its own runner-up.
+    /// </summary>
+    private struct Ranking()
+    {
+        private int _best = -1;
+        private int _second = -1;
+        private float _bestScore = float.NegativeInfinity;
+        private float _secondScore = float.NegativeInfinity;
+
+        public void Offer(int person, float score)
+        {
+            if (person == _best)
+            {
+                _bestScore = MathF.Max(_bestScore, score);
+            }
+            else if (score > _bestScore)
+            {
+                (_second, _secondScore) = (_best, _bestScore);
+                (_best, _bestScore) = (person, score);
+            }
+            else if (person == _second)
+            {
+                _secondScore = MathF.Max(_secondScore, score);
+            }
+            else if (score > _secondScore)
+            {
+                (_second, _secondScore) = (person, score);
+            }
+        }
+
+        public readonly GalleryMatch ToMatch(string[] people, bool masked) => new(
+            _best < 0 ? null : people[_best],
+            _best < 0 ? float.NaN : _bestScore,
+            _second < 0 ? null : people[_second],
+            _second < 0 ? float.NaN : _secondScore,
+            masked);
     }
 
     private sealed record Snapshot(float[] Templates, int[] Owners, bool[] Masked, string[] People, int Count, int MaskedCount, Dictionary<string, int> PersonIndex);

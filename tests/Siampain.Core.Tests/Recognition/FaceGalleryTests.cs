@@ -1,3 +1,4 @@
+using Siampain.Tests.Infrastructure;
 using System.Numerics.Tensors;
 using Siampain.Recognition;
 
@@ -5,7 +6,7 @@ namespace Siampain.Tests.Recognition;
 
 public sealed class FaceGalleryTests
 {
-    private const int Dimensions = 192;
+    private const int Dimensions = RandomEmbeddings.Dimensions;
 
     [Fact]
     public void Match_agrees_with_a_brute_force_search_over_people()
@@ -16,14 +17,14 @@ public sealed class FaceGalleryTests
         for (var i = 0; i < 300; i++)
         {
             var person = $"p{random.Next(60)}";
-            var embedding = RandomUnit(random);
+            var embedding = RandomEmbeddings.Unit(random);
             templates.Add((person, embedding));
             gallery.Add(person, embedding);
         }
 
         for (var q = 0; q < 50; q++)
         {
-            var probe = RandomUnit(random);
+            var probe = RandomEmbeddings.Unit(random);
             var perPerson = templates
                 .GroupBy(t => t.Person)
                 .Select(g => (Person: g.Key, Score: g.Max(t => TensorPrimitives.Dot(t.Embedding, probe))))
@@ -44,10 +45,10 @@ public sealed class FaceGalleryTests
     {
         var random = new Random(3);
         var gallery = new FaceGallery(Dimensions);
-        var alice = RandomUnit(random);
-        var bob = RandomUnit(random);
+        var alice = RandomEmbeddings.Unit(random);
+        var bob = RandomEmbeddings.Unit(random);
         gallery.Add("alice", alice);
-        gallery.Add("alice", RandomUnit(random));
+        gallery.Add("alice", RandomEmbeddings.Unit(random));
         gallery.Add("bob", bob);
 
         Assert.Equal(2, gallery.Remove("alice"));
@@ -85,19 +86,19 @@ public sealed class FaceGalleryTests
         {
             var person = $"p{random.Next(40)}";
             var masked = random.Next(4) != 0;
-            var embedding = RandomUnit(random);
+            var embedding = RandomEmbeddings.Unit(random);
             templates.Add((person, embedding, masked));
             gallery.Add(person, embedding, masked);
         }
 
         // One person enrolled without masked templates scores by their unmasked ones alone.
-        var plain = RandomUnit(random);
+        var plain = RandomEmbeddings.Unit(random);
         templates.Add(("plain", plain, false));
         gallery.Add("plain", plain);
 
         for (var q = 0; q < 30; q++)
         {
-            var probe = q == 0 ? plain : RandomUnit(random);
+            var probe = q == 0 ? plain : RandomEmbeddings.Unit(random);
             var expected = templates
                 .GroupBy(t => t.Person)
                 .Select(g =>
@@ -124,10 +125,10 @@ public sealed class FaceGalleryTests
     {
         var random = new Random(3);
         var gallery = new FaceGallery(Dimensions);
-        var probe = RandomUnit(random);
-        gallery.Add("ann", RandomUnit(random));
+        var probe = RandomEmbeddings.Unit(random);
+        gallery.Add("ann", RandomEmbeddings.Unit(random));
         gallery.Add("ann", probe, masked: true);
-        var onlyMasked = RandomUnit(random);
+        var onlyMasked = RandomEmbeddings.Unit(random);
         gallery.Add("bob", onlyMasked, masked: true);
 
         var unmasked = gallery.Match(probe, masked: false);
@@ -146,24 +147,12 @@ public sealed class FaceGalleryTests
         var gallery = new FaceGallery(Dimensions);
         for (var i = 0; i < 20; i++)
         {
-            gallery.Add($"p{i % 7}", RandomUnit(random));
+            gallery.Add($"p{i % 7}", RandomEmbeddings.Unit(random));
         }
 
-        var probe = RandomUnit(random);
+        var probe = RandomEmbeddings.Unit(random);
 
         Assert.Equal(gallery.Match(probe), gallery.Match(probe, masked: true));
         Assert.Equal(0, gallery.MaskedTemplateCount);
-    }
-
-    internal static float[] RandomUnit(Random random)
-    {
-        var v = new float[Dimensions];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        TensorPrimitives.Divide(v, TensorPrimitives.Norm(v), v);
-        return v;
     }
 }
