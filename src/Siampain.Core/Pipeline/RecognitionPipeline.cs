@@ -98,7 +98,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         for (var s = 0; s < slots; s++)
         {
             var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions));
-            if (_slotTracks[s].Vote(match, _threshold, _options.MinMargin, _options, at) is { } decision)
+            if (_slotTracks[s].Vote(match, _threshold, _options, at) is { } decision)
             {
                 decisions.Add(decision);
                 _decisions++;
