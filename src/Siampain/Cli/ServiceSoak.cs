@@ -195,7 +195,9 @@ internal static partial class ServiceSoak
         },
         ["Door"] = new JsonObject { ["Output"] = "Console" },
         ["Storage"] = new JsonObject { ["Path"] = database },
-        ["Attendance"] = new JsonObject { ["Room"] = "" },
+        // Gaps shorter than the 36 s loop: every walk-up of the loop is a new exit, return or stranger record, so
+        // the database, the outbox and MQTT work all the time, as at a busy door.
+        ["Attendance"] = new JsonObject { ["Room"] = "", ["MinimumGapSeconds"] = 20, ["UnknownGapSeconds"] = 20 },
         ["Mqtt"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = brokerPort, ["DeviceId"] = "soak", ["Tls"] = false },
         ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Warning" } },
     };
