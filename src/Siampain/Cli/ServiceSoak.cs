@@ -50,12 +50,16 @@ internal static partial class ServiceSoak
 
     private static async Task<int> MeasureAsync(string config, string[] overrides, double minutes, DemoBroker broker, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? throw new InvalidOperationException("The executable's path is unknown."))
+        var host = Environment.ProcessPath ?? throw new InvalidOperationException("The executable's path is unknown.");
+        var start = new ProcessStartInfo(host)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["run", "--config", config, .. overrides.SelectMany(o => new[] { "--set", o })])
+
+        // Started as `dotnet siampain.dll`, the service is started the same way.
+        string[] entry = Path.GetFileNameWithoutExtension(host) == "dotnet" ? [typeof(ServiceSoak).Assembly.Location] : [];
+        foreach (var argument in (string[])[.. entry, "run", "--config", config, .. overrides.SelectMany(o => new[] { "--set", o })])
         {
             start.ArgumentList.Add(argument);
         }
