@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
+using System.Text.Json.Nodes;
 using Siampain.Demo;
 using Siampain.Gpio;
 using Siampain.Messaging;
@@ -56,7 +57,20 @@ internal static class BenchCommand
         {
             Minutes, RunCommand.Set,
         };
-        soak.SetAction((result, token) => RunAsync(result, analyzer => ServiceSoak.RunAsync(analyzer, RegistryPeople(analyzer), result.GetValue(Minutes), result.GetValue(RunCommand.Set) ?? [], token)));
+        soak.SetAction((result, token) => RunAsync(result, analyzer =>
+        {
+            var recognition = new JsonObject
+            {
+                ["ModelsFolder"] = result.GetValue(CommonOptions.Models)!.FullName,
+                ["Threads"] = result.GetValue(CommonOptions.Threads),
+            };
+            if (result.GetValue(CommonOptions.Embedder) is { } embedder)
+            {
+                recognition["Embedder"] = embedder;
+            }
+
+            return ServiceSoak.RunAsync(analyzer, RegistryPeople(analyzer), recognition, result.GetValue(Minutes), result.GetValue(RunCommand.Set) ?? [], token);
+        }));
 
         var command = new Command("bench", "Measure the terminal's speed and memory on this machine")
         {

@@ -22,7 +22,8 @@ internal static partial class ServiceSoak
     private const int SigTerm = 15;
     private static readonly TimeSpan SampleEvery = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(FaceAnalyzer analyzer, IReadOnlyList<DemoPerson> people, double minutes, string[] overrides, CancellationToken cancellationToken)
+    /// <param name="recognition">The service's "Recognition" section: the models the people were enrolled with.</param>
+    public static async Task<int> RunAsync(FaceAnalyzer analyzer, IReadOnlyList<DemoPerson> people, JsonObject recognition, double minutes, string[] overrides, CancellationToken cancellationToken)
     {
         var folder = Directory.CreateTempSubdirectory("siampain-soak-");
         try
@@ -38,7 +39,7 @@ internal static partial class ServiceSoak
             var topics = new MqttTopics(new MqttOptions { DeviceId = "soak" });
             await using var broker = await DemoBroker.StartAsync(topics.Events, topics.Sessions).ConfigureAwait(false);
             var config = Path.Combine(folder.FullName, "siampain.json");
-            await File.WriteAllTextAsync(config, Configuration(video, database, broker.Port).ToJsonString(), cancellationToken).ConfigureAwait(false);
+            await File.WriteAllTextAsync(config, Configuration(recognition, video, database, broker.Port).ToJsonString(), cancellationToken).ConfigureAwait(false);
             AnsiConsole.MarkupLine(Invariant($"Soak of `siampain run` for {minutes} min: {clip.Frames.Count}-frame clip of {scenario.Passages.Count} walk-ups looped at 15 fps, {scenario.Enrolled.Count} people enrolled, broker on 127.0.0.1:{broker.Port}."));
             return await MeasureAsync(config, overrides, minutes, broker, cancellationToken).ConfigureAwait(false);
         }
@@ -188,8 +189,9 @@ internal static partial class ServiceSoak
         terminal.Attendance.SaveCourses([course]);
     }
 
-    private static JsonObject Configuration(string video, string database, int brokerPort) => new()
+    private static JsonObject Configuration(JsonObject recognition, string video, string database, int brokerPort) => new()
     {
+        ["Recognition"] = recognition,
         ["Camera"] = new JsonObject
         {
             ["Kind"] = "Command",
