@@ -18,7 +18,7 @@ namespace Siampain.Benchmarks;
 public class PipelineBenchmarks : IDisposable
 {
     private static readonly TimeSpan FrameInterval = TimeSpan.FromTicks(TimeSpan.TicksPerSecond / 15);
-    private static readonly RecognitionOptions Busy = new() { VotesToRecognise = 30, VotesToReject = 60, MaxVotes = 120 };
+    private static readonly RecognitionOptions Busy = new() { VotesToRecognise = 30, VotesToReject = 60, ConfidentVotesToRecognise = 30, ConfidentVotesToReject = 60, MaxVotes = 120 };
 
     private readonly List<FaceDecision> _decisions = [];
     private FaceAnalyzer _analyzer = null!;

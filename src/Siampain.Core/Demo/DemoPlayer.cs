@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Siampain.Attendance;
 using Siampain.Camera;
 using Siampain.Gpio;
+using Siampain.Hosting;
 using Siampain.Pipeline;
-using Siampain.Storage;
 
 namespace Siampain.Demo;
 
@@ -37,8 +37,7 @@ public sealed class DemoPlayer
     private readonly SimulatedClock _clock;
     private readonly IRecognitionPipeline _pipeline;
     private readonly AttendanceRecorder _recorder;
-    private readonly IDoorSignal _door;
-    private readonly IReadOnlyDictionary<string, string> _names;
+    private readonly DecisionHandler _handler;
     private readonly ILogger _logger;
     private readonly List<FaceDecision> _decisions = new(4);
     private readonly List<DemoSighting> _sightings = [];
@@ -58,9 +57,8 @@ public sealed class DemoPlayer
         _clock = clock;
         _pipeline = pipeline;
         _recorder = recorder;
-        _door = door;
-        _names = names;
         _logger = logger ?? NullLogger.Instance;
+        _handler = new DecisionHandler(recorder, door, id => names.GetValueOrDefault(id, id), _logger);
     }
 
     /// <summary>Raised on the playing thread after each decision was recorded and signalled.</summary>
@@ -140,32 +138,9 @@ public sealed class DemoPlayer
 
     private async Task<DemoSighting> RecordAsync(FaceDecision decision, TimeSpan spent, CancellationToken cancellationToken)
     {
-        var passage = _clip.PassageAt(decision.DecidedAt);
-        var name = decision.PersonId is { } id ? _names.GetValueOrDefault(id, id) : null;
-
-        // A face still undecided after the most votes the pipeline takes was not recognised: for attendance it is an
-        // unknown face, and the door says so. (The service's frame loop records nothing for it and signals an error;
-        // that lets exactly the faces that resemble a student, a proxy, pass unreported.)
-        var sighting = decision.Kind == DecisionKind.Recognised
-            ? new Sighting(decision.DecidedAt, decision.PersonId, name, decision.Confidence)
-            : Sighting.Unknown(decision.DecidedAt, decision.Confidence);
-        IReadOnlyList<AttendanceRecord> records;
-        DoorSignalKind signal;
-        try
-        {
-            records = _recorder.Record(sighting);
-            signal = Hosting.FrameLoop.SignalFor(decision.Kind, records);
-        }
-        catch (StorageException)
-        {
-            // The record could not be kept: the person must hear that something is wrong, not a welcome.
-            records = [];
-            signal = DoorSignalKind.Error;
-        }
-
-        var subject = records.Count > 0 && records[^1].Status == AttendanceStatus.NotOnRoster ? $"{name} (not on the roster)" : name;
-        await _door.SignalAsync(signal, subject, cancellationToken).ConfigureAwait(false);
-        return new DemoSighting(decision, passage, records, signal, spent);
+        // The service's own handling: the same records, the same signals, and nothing recorded for an uncertain face.
+        var outcome = await _handler.HandleAsync(decision, cancellationToken).ConfigureAwait(false);
+        return new DemoSighting(decision, _clip.PassageAt(decision.DecidedAt), outcome.Records, outcome.Signal, spent);
     }
 
     /// <summary>The clip as a camera: renders each frame when it is due and sets the simulated clock to its capture time.</summary>

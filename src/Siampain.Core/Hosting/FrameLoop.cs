@@ -6,7 +6,6 @@ using Siampain.Camera;
 using Siampain.Gpio;
 using Siampain.Messaging;
 using Siampain.Pipeline;
-using Siampain.Storage;
 
 namespace Siampain.Hosting;
 
@@ -22,7 +21,7 @@ public sealed class FrameLoop : BackgroundService
     private readonly RecognitionEngine _engine;
     private readonly AttendanceRecorder _recorder;
     private readonly AttendanceStore _attendance;
-    private readonly IDoorSignal _door;
+    private readonly DecisionHandler _handler;
     private readonly StatusBoard _board;
     private readonly FrameLoopHealth _health;
     private readonly TerminalOptions _options;
@@ -42,7 +41,7 @@ public sealed class FrameLoop : BackgroundService
         _engine = engine;
         _recorder = recorder;
         _attendance = attendance;
-        _door = door;
+        _handler = new DecisionHandler(recorder, door, engine.NameOf, logger);
         _board = board;
         _health = health;
         _options = options.Value;
@@ -132,78 +131,19 @@ public sealed class FrameLoop : BackgroundService
 
     private async Task HandleAsync(FaceDecision decision, CancellationToken stoppingToken)
     {
-        if (decision.Kind == DecisionKind.Uncertain)
+        var outcome = await _handler.HandleAsync(decision, stoppingToken).ConfigureAwait(false);
+        if (outcome.Failure is { } failure)
         {
-            // The votes did not agree: ask the person to look again; nothing is recorded for a guess.
-            Log.Uncertain(_logger, decision.TrackId, decision.Votes);
-            await SignalAsync(DoorSignalKind.Error, null, stoppingToken).ConfigureAwait(false);
-            return;
+            _board.Update(f => f with { LastError = failure });
         }
-
-        var name = decision.PersonId is { } id ? _engine.NameOf(id) : null;
-        var sighting = decision.Kind == DecisionKind.Recognised
-            ? new Sighting(decision.DecidedAt, decision.PersonId, name, decision.Confidence)
-            : Sighting.Unknown(decision.DecidedAt, decision.Confidence);
-
-        IReadOnlyList<AttendanceRecord> records;
-        try
+        else if (decision.Kind == DecisionKind.Recognised || outcome.Records.Count > 0)
         {
-            // Stored (record and outbox event in one durable transaction) before the door says anything, so a
-            // signal the person saw is never for a record that was lost.
-            records = _recorder.Record(sighting);
-        }
-        catch (StorageException e)
-        {
-            Log.RecordFailed(_logger, e, decision.TrackId);
-            _board.Update(f => f with { LastError = e.Message });
-            await SignalAsync(DoorSignalKind.Error, null, stoppingToken).ConfigureAwait(false);
-            return;
-        }
-
-        Log.Decided(_logger, decision.TrackId, decision.Kind, decision.PersonId ?? "-", decision.Confidence, records.Count, decision.Latency.TotalMilliseconds);
-        var signal = SignalFor(decision.Kind, records);
-        await SignalAsync(signal, name, stoppingToken).ConfigureAwait(false);
-        if (decision.Kind == DecisionKind.Recognised || records.Count > 0)
-        {
-            var present = records.Count > 0 ? CountPresent() : _board.Current.PeoplePresent;
+            var present = outcome.Records.Count > 0 ? CountPresent() : _board.Current.PeoplePresent;
             _board.Update(f => f with
             {
                 LastPerson = decision.PersonId ?? f.LastPerson,
                 PeoplePresent = present,
             });
-        }
-    }
-
-    /// <summary>
-    /// What the door shows: the status the record got when there is one, else the recognition itself (a known
-    /// face outside any session, or seen again within the minimum gap, is still greeted).
-    /// </summary>
-    internal static DoorSignalKind SignalFor(DecisionKind kind, IReadOnlyList<AttendanceRecord> records)
-    {
-        if (records.Count == 0)
-        {
-            return kind == DecisionKind.Recognised ? DoorSignalKind.Recognised : DoorSignalKind.Unknown;
-        }
-
-        return records[0].Status switch
-        {
-            AttendanceStatus.Present or AttendanceStatus.Returned => DoorSignalKind.Recognised,
-            AttendanceStatus.Late => DoorSignalKind.Late,
-            AttendanceStatus.Exit or AttendanceStatus.LeftEarly => DoorSignalKind.Exit,
-            _ => DoorSignalKind.Unknown,
-        };
-    }
-
-    private async Task SignalAsync(DoorSignalKind kind, string? subject, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await _door.SignalAsync(kind, subject, stoppingToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DoorSignalException or IOException or InvalidOperationException)
-        {
-            // The record is already stored; a broken LED must not stop attendance.
-            Log.SignalFailed(_logger, e, kind);
         }
     }
 

@@ -27,6 +27,16 @@ public sealed class RecognitionOptionsValidator : IValidateOptions<RecognitionOp
             builder.AddError($"VotesToReject ({options.VotesToReject}) exceeds MaxVotes ({options.MaxVotes}): no face could ever be called unknown.", "Recognition:VotesToReject");
         }
 
+        if (options.ConfidentVotesToRecognise > options.VotesToRecognise)
+        {
+            builder.AddError($"ConfidentVotesToRecognise ({options.ConfidentVotesToRecognise}) exceeds VotesToRecognise ({options.VotesToRecognise}): the early decision would come after the vote.", "Recognition:ConfidentVotesToRecognise");
+        }
+
+        if (options.ConfidentVotesToReject > options.VotesToReject)
+        {
+            builder.AddError($"ConfidentVotesToReject ({options.ConfidentVotesToReject}) exceeds VotesToReject ({options.VotesToReject}): the early decision would come after the vote.", "Recognition:ConfidentVotesToReject");
+        }
+
         return builder.Build();
     }
 }

@@ -33,6 +33,11 @@ public static class OnnxModel
 
             // ORT warns about unused initializers of converted models at every start: noise in the journal.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+
+            // A memory pattern is a pre-planned block per input shape, kept for the session's life; the embedder
+            // runs batches of 1 to MaxFacesPerFrame faces, so it would keep one per batch size. Without them the
+            // service measured about 10 MB less resident memory over the soak, at the same frames per second.
+            EnableMemoryPattern = false,
         };
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try

@@ -28,38 +28,60 @@ internal sealed class FaceTrack(long id, DetectedFace face, DateTimeOffset seenA
 
     private int _votesAboveThreshold;
 
+    // Whether every good frame so far was clear-cut: far above the threshold for one and the same person, or far
+    // below it for everyone. Such tracks decide early; one frame that is not clear-cut sends the track to the vote.
+    private string? _clearPerson;
+    private bool _allClearlyOnePerson = true;
+    private bool _allClearlyNobody = true;
+
     /// <summary>
     /// Adds one good frame's match and returns the decision it completes, if any. Decisions go by majority: a
     /// person is recognised once they hold <see cref="RecognitionOptions.VotesToRecognise"/> agreeing frames and
     /// more than half of the track's frames, and a face is unknown once four in five frames match nobody. A
     /// stranger who now and then resembles a student collects scattered votes, never a majority, so cannot be
-    /// checked in by the odd lucky frame.
+    /// checked in by the odd lucky frame. Clear-cut faces decide sooner: when every good frame of the track, from
+    /// the first, matched the same person by <see cref="RecognitionOptions.ConfidentGap"/> above the threshold
+    /// (and led the runner-up by as much), <see cref="RecognitionOptions.ConfidentVotesToRecognise"/> of them
+    /// recognise; when every frame stayed that far below it, <see cref="RecognitionOptions.ConfidentVotesToReject"/>
+    /// of them call the face unknown. A single frame that is not clear-cut, or that names someone else, closes
+    /// the early path for the track, so look-alike frames still face the majority vote.
     /// </summary>
-    public FaceDecision? Vote(Recognition.GalleryMatch match, float threshold, float minMargin, RecognitionOptions options, DateTimeOffset at)
+    public FaceDecision? Vote(Recognition.GalleryMatch match, float threshold, RecognitionOptions options, DateTimeOffset at)
     {
+        ArgumentNullException.ThrowIfNull(options);
         Votes++;
         if (!float.IsNaN(match.Score))
         {
             BestScore = MathF.Max(BestScore, match.Score);
         }
 
+        var gap = options.ConfidentGap;
+        var clearMatch = match.PersonId is not null && match.Score >= threshold + gap && match.Margin >= MathF.Max(gap, options.MinMargin);
+        _clearPerson ??= clearMatch ? match.PersonId : null;
+        _allClearlyOnePerson &= clearMatch && string.Equals(match.PersonId, _clearPerson, StringComparison.Ordinal);
+        _allClearlyNobody &= !(match.Score >= threshold - gap);
+
         if (match.PersonId is not null && match.Score >= threshold)
         {
             _votesAboveThreshold++;
-            if (match.Margin >= minMargin)
+            if (match.Margin >= options.MinMargin)
             {
                 var (votes, sum) = _agreeing.GetValueOrDefault(match.PersonId);
-                _agreeing[match.PersonId] = (votes + 1, sum + match.Score);
-                if (votes + 1 >= options.VotesToRecognise && (votes + 1) * 2 > Votes)
+                votes++;
+                sum += match.Score;
+                _agreeing[match.PersonId] = (votes, sum);
+                var byMajority = votes >= options.VotesToRecognise && votes * 2 > Votes;
+                var clearCut = _allClearlyOnePerson && votes >= options.ConfidentVotesToRecognise;
+                if (byMajority || clearCut)
                 {
-                    return Decide(DecisionKind.Recognised, match.PersonId, (sum + match.Score) / (votes + 1), at);
+                    return Decide(DecisionKind.Recognised, match.PersonId, sum / votes, at);
                 }
             }
         }
 
         var unmatched = Votes - _votesAboveThreshold;
         var bestSeen = float.IsNegativeInfinity(BestScore) ? 0 : BestScore;
-        if (Votes >= options.VotesToReject && unmatched * 5 >= Votes * 4)
+        if ((Votes >= options.VotesToReject && unmatched * 5 >= Votes * 4) || (_allClearlyNobody && Votes >= options.ConfidentVotesToReject))
         {
             return Decide(DecisionKind.Unknown, null, bestSeen, at);
         }

@@ -106,7 +106,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         for (var s = 0; s < slots; s++)
         {
             var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions), _slotMasked[s]);
-            if (_slotTracks[s].Vote(match, _thresholds.For(match), _options.MinMargin, _options, at) is { } decision)
+            if (_slotTracks[s].Vote(match, _thresholds.For(match), _options, at) is { } decision)
             {
                 decisions.Add(decision);
                 _decisions++;

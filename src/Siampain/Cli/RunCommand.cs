@@ -26,7 +26,11 @@ internal static class RunCommand
         // A synchronous action on purpose: System.CommandLine would give an asynchronous one only 2 s after SIGTERM
         // before exiting with 143, cutting the host's own graceful stop (which waits for the frame in hand, says
         // goodbye to the broker and closes the database) short. The host handles SIGTERM and Ctrl+C itself.
-        command.SetAction(result => TerminalHost.RunAsync(Settings(result, requireFile: true), Console.Error).GetAwaiter().GetResult());
+        command.SetAction(result =>
+        {
+            NativeHeap.LimitArenas(2);
+            return TerminalHost.RunAsync(Settings(result, requireFile: true), Console.Error).GetAwaiter().GetResult();
+        });
         return command;
     }
 

@@ -18,7 +18,7 @@ public sealed class DemoBenchTests
         var frame = new DemoRenderer(new DemoClipOptions()).Group(
             [(passages[0], new Vector2(120, 220), 110), (passages[1], new Vector2(320, 190), 120), (passages[2], new Vector2(520, 220), 110)]);
         var gallery = new FaceGallery(analyzer.Embedder.Dimensions);
-        var busy = new RecognitionOptions { VotesToRecognise = 30, VotesToReject = 60, MaxVotes = 120 };
+        var busy = new RecognitionOptions { VotesToRecognise = 30, VotesToReject = 60, ConfidentVotesToRecognise = 30, ConfidentVotesToReject = 60, MaxVotes = 120 };
         var pipelines = new List<RecognitionPipeline>();
 
         var cost = DemoBench.Measure(() =>

@@ -60,10 +60,11 @@ public sealed class TerminalConfigurationTests : IDisposable
     {
         _folder.WriteConfig();
 
-        var (code, message) = await RunAsync("Recognition:MaxVotes=2", "Mqtt:DeviceId=door/1", "Door:Output=Gpio", "Door:BuzzerPin=17");
+        var (code, message) = await RunAsync("Recognition:MaxVotes=2", "Recognition:ConfidentVotesToReject=6", "Mqtt:DeviceId=door/1", "Door:Output=Gpio", "Door:BuzzerPin=17");
 
         Assert.Equal(ExitCodes.Configuration, code);
         Assert.Contains("Recognition:VotesToRecognise: VotesToRecognise (3) exceeds MaxVotes (2)", message, StringComparison.Ordinal);
+        Assert.Contains("Recognition:ConfidentVotesToReject: ConfidentVotesToReject (6) exceeds VotesToReject (4)", message, StringComparison.Ordinal);
         Assert.Contains("Mqtt:DeviceId must be 1-64 characters from A-Z a-z 0-9 _ -", message, StringComparison.Ordinal);
         Assert.Contains("Door:LedPin, Door:BuzzerPin: LedPin and BuzzerPin are both 17", message, StringComparison.Ordinal);
     }

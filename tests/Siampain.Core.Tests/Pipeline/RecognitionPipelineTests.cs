@@ -25,7 +25,7 @@ public sealed class RecognitionPipelineTests : IDisposable
     }
 
     [Fact]
-    public void A_person_standing_at_the_door_is_recognised_once_after_three_agreeing_frames()
+    public void A_person_standing_at_the_door_is_recognised_once_after_two_clear_frames()
     {
         Enrol("alice", 0);
         Enrol("bob", 1);
@@ -37,8 +37,8 @@ public sealed class RecognitionPipelineTests : IDisposable
         var decision = Assert.Single(decisions);
         Assert.Equal(DecisionKind.Recognised, decision.Kind);
         Assert.Equal("alice", decision.PersonId);
-        Assert.Equal(3, decision.Votes);
-        Assert.Equal(2 * FrameInterval, decision.Latency);
+        Assert.Equal(2, decision.Votes);
+        Assert.Equal(FrameInterval, decision.Latency);
         Assert.InRange(decision.Confidence, pipeline.Threshold, 1f);
         Assert.Equal(10, pipeline.Stats.Frames);
         Assert.InRange(pipeline.Stats.FramesPerSecond, 14.9, 15.1);
@@ -55,7 +55,10 @@ public sealed class RecognitionPipelineTests : IDisposable
         var decision = Assert.Single(decisions);
         Assert.Equal(DecisionKind.Unknown, decision.Kind);
         Assert.Null(decision.PersonId);
-        Assert.Equal(5, decision.Votes);
+
+        // Bob's photo looks somewhat like this stranger (not far enough below the threshold to be clear-cut), so
+        // the face is called unknown by the full vote.
+        Assert.Equal(4, decision.Votes);
     }
 
     [Fact]
