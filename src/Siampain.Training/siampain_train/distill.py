@@ -175,6 +175,13 @@ def read_crop(path):
         return np.asarray(image.convert("RGB"), dtype=np.uint8)
 
 
+def read_aligned(path):
+    crop = read_crop(path)
+    if crop.shape[:2] != (112, 112):
+        raise data.DataError(f"{path}: is not an aligned 112x112 crop (align the photos with siampain-models align)")
+    return crop
+
+
 def check_reference(module, folder):
     """Cosines between the module's outputs and the committed reference outputs for the reference crops."""
     path = os.path.join(folder, "reference.json")
@@ -202,11 +209,10 @@ def run(config, log):
     validation_people = {names[i] for i in order[:held]}
     train_paths = [p for n in names if n not in validation_people for p in identities[n]]
     validation_paths = [p for n in sorted(validation_people) for p in identities[n]][:config["validation_faces"]]
-    bad = [p for p in train_paths[:1] + validation_paths[:1] if read_crop(p).shape[:2] != (112, 112)]
-    if bad:
-        raise data.DataError(f"{bad[0]}: is not an aligned 112x112 crop (align the photos with siampain-models align)")
-    train_crops = np.stack([read_crop(p) for p in train_paths])
-    validation_crops = np.stack([read_crop(p) for p in validation_paths])
+    if not train_paths:
+        raise data.DataError(f"{config['data']}: too few people to hold {held} out and train on the rest")
+    train_crops = np.stack([read_aligned(p) for p in train_paths])
+    validation_crops = np.stack([read_aligned(p) for p in validation_paths])
     validation_masked = np.stack([masks.paint(c, rng) for c in validation_crops])
     log(f"{len(train_crops)} training crops of {len(names) - held} people, {len(validation_crops)} validation crops "
         f"of {held} held-out people")
