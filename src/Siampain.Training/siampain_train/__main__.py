@@ -63,6 +63,12 @@ def parser():
     c = commands.add_parser("check-onnx", help="run an ONNX embedder in torch and compare with reference outputs")
     c.add_argument("--model", required=True)
     c.add_argument("--reference", required=True, help="folder with reference.json (raw outputs) and its crops")
+
+    m = commands.add_parser("models-folder", help="a copy of a models folder with student embedders, for evaluation")
+    m.add_argument("--models", required=True, help="the project's models folder")
+    m.add_argument("--fp32", required=True, help="the student ONNX file")
+    m.add_argument("--int8", help="its int8 quantization (siampain-models quantize); without it the int8 entry is dropped")
+    m.add_argument("--out", required=True, help="folder to write (never models/)")
     return root
 
 
@@ -129,6 +135,9 @@ def main(argv=None):
             for name, cosine in cosines.items():
                 log(f"{name} {cosine:.7f}")
             log(f"min cosine {min(cosines.values()):.7f} over {len(cosines)} crops")
+        elif args.command == "models-folder":
+            distill.models_folder(args.models, args.out, args.fp32, args.int8)
+            log(f"wrote {args.out}")
         else:
             export.run(args.checkpoint, args.out, args.models, args.name, log)
     except (data.DataError, train.CheckpointError, export.ExportError, distill.GraphError, FloatingPointError, ValueError) as error:

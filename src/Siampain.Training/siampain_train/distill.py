@@ -10,8 +10,10 @@ No identity labels are used, so any aligned crops serve. The student is exported
 a copy of the original graph: the file keeps the original's inputs, outputs, layout, operators and opset, so the
 terminal, the evaluation and the quantizer take it unchanged.
 """
+import hashlib
 import json
 import os
+import shutil
 import time
 
 import numpy as np
@@ -266,3 +268,33 @@ def run(config, log):
         log(f"step {step} {validate()}")
         save(student, model, out_path)
     log(f"wrote {out_path} after {step} steps, {spent / 60:.1f} training minutes")
+
+
+def models_folder(models, out, fp32, int8=None):
+    """A copy of the project's models folder with the student in place of the embedder files and their sha256 in
+    the manifest, for `siampain eval --models`. Without an int8 student the int8 entry is dropped rather than left
+    pointing at the original's quantized weights. Thresholds stay the original's: evaluation chooses its own."""
+    manifest_path = os.path.join(models, "manifest.json")
+    if not os.path.isfile(manifest_path):
+        raise GraphError(f"{manifest_path}: does not exist")
+    for path in (fp32, int8):
+        if path is not None and not os.path.isfile(path):
+            raise GraphError(f"{path}: does not exist")
+    with open(manifest_path, encoding="utf-8") as f:
+        manifest = json.load(f)
+    os.makedirs(out, exist_ok=True)
+    shutil.copy(os.path.join(models, manifest["detector"]["file"]), out)
+    for key, path in (("fp32", fp32), ("int8", int8)):
+        entry = manifest["embedders"].get(key)
+        if entry is None:
+            raise GraphError(f"{manifest_path}: has no {key} embedder")
+        if path is None:
+            del manifest["embedders"][key]
+            continue
+        shutil.copy(path, os.path.join(out, entry["file"]))
+        with open(path, "rb") as f:
+            entry["sha256"] = hashlib.sha256(f.read()).hexdigest()
+    if manifest["defaultEmbedder"] not in manifest["embedders"]:
+        manifest["defaultEmbedder"] = "fp32"
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)

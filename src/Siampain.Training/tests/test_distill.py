@@ -89,5 +89,26 @@ class DistillRunTests(unittest.TestCase):
                 distill.run(config, lambda line: None)
 
 
+class ModelsFolderTests(unittest.TestCase):
+    def test_the_copy_points_the_manifest_at_the_student_and_drops_a_missing_int8(self):
+        import hashlib
+        import json
+        with tempfile.TemporaryDirectory() as folder:
+            out = os.path.join(folder, "models")
+            distill.models_folder(os.path.join(ROOT, "models"), out, MODEL)
+            with open(os.path.join(out, "manifest.json"), encoding="utf-8") as f:
+                manifest = json.load(f)
+            with open(MODEL, "rb") as f:
+                self.assertEqual(hashlib.sha256(f.read()).hexdigest(), manifest["embedders"]["fp32"]["sha256"])
+            self.assertEqual(["fp32"], list(manifest["embedders"]))
+            self.assertEqual("fp32", manifest["defaultEmbedder"])
+            self.assertTrue(os.path.isfile(os.path.join(out, manifest["detector"]["file"])))
+
+    def test_a_missing_student_is_refused_naming_it(self):
+        with tempfile.TemporaryDirectory() as folder:
+            with self.assertRaisesRegex(distill.GraphError, "nothing.onnx: does not exist"):
+                distill.models_folder(os.path.join(ROOT, "models"), folder, os.path.join(folder, "nothing.onnx"))
+
+
 if __name__ == "__main__":
     unittest.main()
