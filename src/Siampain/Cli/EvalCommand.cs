@@ -52,9 +52,10 @@ internal static class EvalCommand
                 : "Store the verification threshold and the fitted head in the manifest",
         };
         var both = new Option<bool>("--both") { Description = "Mask both images of each pair, with different templates" };
-        var folds = new Option<string?>("--folds")
+        var folds = new Option<LfwFolds?>("--folds")
         {
             Description = "Only these folds of pairs.txt, e.g. 6-10 (counting from 1); cross-validation runs over them alone. For a model tuned on the people of the other folds",
+            CustomParser = ParseFolds,
         };
         var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, folds, CommonOptions.Models, CommonOptions.Threads };
         if (masked)
@@ -76,7 +77,7 @@ internal static class EvalCommand
                 throw new ArgumentException("--write-manifest takes its thresholds from the one-masked protocol; run it without --both.");
             }
 
-            var selectedFolds = result.GetValue(folds) is { } foldText ? LfwFolds.Parse(foldText) : (LfwFolds?)null;
+            var selectedFolds = result.GetValue(folds);
             if (selectedFolds is not null && result.GetValue(writeManifest))
             {
                 throw new ArgumentException("--write-manifest stores thresholds fitted on all folds; run it without --folds.");
@@ -174,6 +175,20 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    private static LfwFolds? ParseFolds(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        try
+        {
+            var range = LfwFolds.Parse(result.Tokens.Single().Value);
+            return range.First < range.Last ? range : throw new ArgumentException($"--folds {range}: cross-validation needs at least two folds, e.g. 6-10.");
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(e.Message);
+            return null;
+        }
     }
 
     private static IReadOnlyList<MaskTemplate> LoadMasks(ParseResult result)
