@@ -66,7 +66,6 @@ class OnnxGraph(nn.Module):
                        {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}) for n in graph.node]
         self.input_name = graph.input[0].name
         self.output_name = graph.output[0].name
-        self.convs = [(op, inputs) for op, inputs, _, _ in self.nodes if op == "Conv"]
 
     def tensor(self, name):
         return getattr(self, self.names[name])
@@ -97,35 +96,16 @@ class OnnxGraph(nn.Module):
         return values[self.output_name]
 
     def trainable_from(self, first_conv):
-        """Freezes the convolutions before `first_conv` (and the slopes behind them): the early, high-resolution
-        layers cost most of the backward pass and see low-level features a mask changes least."""
-        frozen = set()
-        for op, inputs in self.convs[:first_conv]:
-            frozen.update(inputs[1:])
+        """Freezes every weight read before the `first_conv`-th convolution (the earlier convolutions and their
+        PReLU slopes; nodes are in graph order): the early, high-resolution layers cost most of the backward pass
+        and compute low-level features a mask changes least."""
+        conv_positions = [i for i, node in enumerate(self.nodes) if node[0] == "Conv"]
+        boundary = conv_positions[first_conv] if first_conv < len(conv_positions) else len(self.nodes)
+        frozen = {name for _, inputs, _, _ in self.nodes[:boundary] for name in inputs}
         for name, key in self.names.items():
             parameter = getattr(self, key)
             if isinstance(parameter, nn.Parameter):
                 parameter.requires_grad_(name not in frozen)
-        # Slopes right after a frozen conv stay frozen too: they belong to that layer.
-        produced = {}
-        for op, inputs, outputs, _ in self.nodes:
-            produced[outputs[0]] = (op, inputs)
-        for op, inputs, outputs, _ in self.nodes:
-            if op != "Mul":
-                continue
-            source = _conv_behind(produced, inputs[0])
-            if source is not None and any(i in frozen for i in source):
-                for i in inputs:
-                    if i in self.names and isinstance(getattr(self, self.names[i]), nn.Parameter):
-                        getattr(self, self.names[i]).requires_grad_(False)
-
-
-def _conv_behind(produced, name):
-    """The inputs of the Conv that feeds `name` through Min (the PReLU's negative branch), if any."""
-    node = produced.get(name)
-    while node is not None and node[0] != "Conv":
-        node = produced.get(node[1][0])
-    return node[1] if node is not None else None
 
 
 def _conv(a, attributes):
