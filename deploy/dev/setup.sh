@@ -11,8 +11,9 @@ command -v mosquitto_sub >/dev/null 2>&1 || need+=(mosquitto-clients)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptables)   # the black-hole broker test
-# The offline training tool (src/Siampain.Training) and its tests: Debian's python3 with torch, numpy and PIL.
-/usr/bin/python3 -c 'import torch, numpy, PIL' >/dev/null 2>&1 || need+=(python3-torch python3-numpy python3-pil)
+# The offline training tool (src/Siampain.Training) and its tests: Debian's python3 with torch, numpy, PIL and onnx
+# (onnx: distillation reads and writes the embedder graph).
+/usr/bin/python3 -c 'import torch, numpy, PIL, onnx' >/dev/null 2>&1 || need+=(python3-torch python3-numpy python3-pil python3-onnx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}"
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

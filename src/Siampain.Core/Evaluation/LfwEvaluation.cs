@@ -33,10 +33,10 @@ public static class LfwEvaluation
     /// <summary>L2 weight of the head, as in the original Siamese recipe.</summary>
     public const float HeadLambda = 0.01f;
 
-    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IProgress<(int Done, int Total)>? progress = null, string? cacheFolder = null)
+    public static VerificationReport Run(FaceAnalyzer analyzer, string lfwFolder, IProgress<(int Done, int Total)>? progress = null, string? cacheFolder = null, LfwFolds? folds = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
-        var pairs = LfwPairs.Load(lfwFolder);
+        var pairs = LfwPairs.Load(lfwFolder, folds);
         var images = pairs.Select(p => p.First).Union(pairs.Select(p => p.Second)).ToList();
         var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, images, [FaceCondition.Clean], Tick(progress, images.Count), cacheFolder: cacheFolder)[0];
         var scored = pairs.Select(p => new ScoredPair(

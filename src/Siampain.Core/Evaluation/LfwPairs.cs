@@ -5,10 +5,39 @@ namespace Siampain.Evaluation;
 /// <summary>One LFW pair: two image paths relative to the LFW folder, whether they show the same person, and its fold.</summary>
 public sealed record LfwPair(string First, string Second, bool Same, int Fold);
 
+/// <summary>
+/// A contiguous range of LFW folds, numbered from 1 as pairs.txt's documentation does. LFW's folds share no person,
+/// so a model tuned on the people of some folds is measured fairly on the others only.
+/// </summary>
+public readonly record struct LfwFolds(int First, int Last)
+{
+    /// <summary>"6-10" or a single fold "3".</summary>
+    public static LfwFolds Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('-');
+        if (parts.Length is 1 or 2
+            && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            && int.TryParse(parts[^1], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            && first >= 1 && last >= first)
+        {
+            return new LfwFolds(first, last);
+        }
+
+        throw new ArgumentException($"--folds '{text}' is not a fold range; use FIRST-LAST counting from 1, e.g. 6-10.");
+    }
+
+    public override string ToString() => First == Last ? $"{First}" : $"{First}-{Last}";
+}
+
 /// <summary>Reads LFW's official pairs.txt (10 folds of 300 matched then 300 mismatched pairs).</summary>
 public static class LfwPairs
 {
-    public static IReadOnlyList<LfwPair> Load(string lfwFolder)
+    /// <summary>
+    /// The pairs, all folds or only <paramref name="folds"/>; selected folds are renumbered from 0 so that every
+    /// cross-validation runs over the selected folds alone.
+    /// </summary>
+    public static IReadOnlyList<LfwPair> Load(string lfwFolder, LfwFolds? folds = null)
     {
         var path = Path.Combine(lfwFolder, "pairs.txt");
         if (!File.Exists(path))
@@ -18,17 +47,29 @@ public static class LfwPairs
 
         var lines = File.ReadAllLines(path).Where(l => l.Trim().Length > 0).ToArray();
         var header = Split(lines[0], path, 1);
-        var folds = int.Parse(header[0], CultureInfo.InvariantCulture);
+        var foldCount = int.Parse(header[0], CultureInfo.InvariantCulture);
         var perFold = int.Parse(header[1], CultureInfo.InvariantCulture);
-        if (lines.Length - 1 != folds * perFold * 2)
+        if (lines.Length - 1 != foldCount * perFold * 2)
         {
-            throw new InvalidDataException($"{path}: header promises {folds} folds of {perFold}+{perFold} pairs, file has {lines.Length - 1} pair lines.");
+            throw new InvalidDataException($"{path}: header promises {foldCount} folds of {perFold}+{perFold} pairs, file has {lines.Length - 1} pair lines.");
         }
 
-        var pairs = new List<LfwPair>(folds * perFold * 2);
+        var (first, last) = folds is { } selected ? (selected.First - 1, selected.Last - 1) : (0, foldCount - 1);
+        if (last >= foldCount)
+        {
+            throw new ArgumentException($"--folds {folds}: {path} has only {foldCount} folds.");
+        }
+
+        var pairs = new List<LfwPair>((last - first + 1) * perFold * 2);
         for (var i = 1; i < lines.Length; i++)
         {
             var fold = (i - 1) / (perFold * 2);
+            if (fold < first || fold > last)
+            {
+                continue;
+            }
+
+            fold -= first;
             var fields = Split(lines[i], path, i + 1);
             pairs.Add(fields.Length switch
             {

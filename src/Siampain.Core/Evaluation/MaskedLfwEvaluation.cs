@@ -38,11 +38,11 @@ public static class MaskedLfwEvaluation
     /// <summary>Faces (one photo each, clean and painted) the mask classifier is fitted on.</summary>
     public const int ClassifierTrainingIdentities = 3000;
 
-    public static MaskedLfwResult Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate> masks, bool bothMasked, IProgress<(int Done, int Total)>? progress = null, Action<string, RgbImage>? masked = null, string? cacheFolder = null)
+    public static MaskedLfwResult Run(FaceAnalyzer analyzer, string lfwFolder, IReadOnlyList<MaskTemplate> masks, bool bothMasked, IProgress<(int Done, int Total)>? progress = null, Action<string, RgbImage>? masked = null, string? cacheFolder = null, LfwFolds? folds = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         ArgumentNullException.ThrowIfNull(masks);
-        var pairs = LfwPairs.Load(lfwFolder);
+        var pairs = LfwPairs.Load(lfwFolder, folds);
         var firsts = pairs.Select(p => p.First).Distinct().ToList();
         var seconds = pairs.Select(p => p.Second).Distinct().ToList();
         var all = firsts.Union(seconds).ToList();

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from . import data, export, train
+from . import data, distill, export, train
 
 # The recipe's values (batch 16, Adam lr 0.001, L2 0.01) and this tool's own defaults; see README.md.
 DEFAULTS = {
@@ -52,7 +52,40 @@ def parser():
     e.add_argument("--models", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "models"),
                    help="the project's models folder, whose detector the manifest points at")
     e.add_argument("--name", default="siamese-fp32", help="embedder name in the manifest and file name stem")
+    d = commands.add_parser("distill", help="fine-tune an ONNX embedder to be mask-invariant by self-distillation")
+    d.add_argument("--model", required=True, help="the ONNX embedder to start from (teacher and initial student)")
+    d.add_argument("--data", required=True, help="aligned 112x112 crops, one folder per person (siampain-models align)")
+    d.add_argument("--out", required=True, help="folder for the student ONNX file (created; never models/)")
+    d.add_argument("--name", default="mobilefacenet-fp32.onnx", help="file name of the student in --out")
+    for key, kind, text in DISTILL_OPTIONS:
+        d.add_argument(f"--{key.replace('_', '-')}", type=kind, default=DISTILL_DEFAULTS[key], help=text)
+
+    c = commands.add_parser("check-onnx", help="run an ONNX embedder in torch and compare with reference outputs")
+    c.add_argument("--model", required=True)
+    c.add_argument("--reference", required=True, help="folder with reference.json (raw outputs) and its crops")
+
+    m = commands.add_parser("models-folder", help="a copy of a models folder with student embedders, for evaluation")
+    m.add_argument("--models", required=True, help="the project's models folder")
+    m.add_argument("--fp32", required=True, help="the student ONNX file")
+    m.add_argument("--int8", help="its int8 quantization (siampain-models quantize); without it the int8 entry is dropped")
+    m.add_argument("--out", required=True, help="folder to write (never models/)")
     return root
+
+
+# Distillation: Adam at a small rate keeps the student near the teacher; see README.md "Mask-invariant fine-tuning".
+DISTILL_DEFAULTS = {"steps": 100000, "minutes": 20.0, "batch": 32, "lr": 1e-4, "freeze": 4, "validation_share": 0.05,
+                    "validation_faces": 128, "log_every": 10, "validate_every": 100, "seed": 1, "threads": 1}
+DISTILL_OPTIONS = [
+    ("steps", int, "stop after this many steps"),
+    ("minutes", float, "stop once this much training time is spent"),
+    ("batch", int, "crops per step (each seen clean and masked)"),
+    ("lr", float, "Adam learning rate"),
+    ("freeze", int, "number of leading convolutions kept frozen"),
+    ("validation_share", float, "share of people held out to report cosines to the teacher"),
+    ("validation_faces", int, "at most this many held-out crops"),
+    ("log_every", int, None), ("validate_every", int, "validate and save the student every this many steps"),
+    ("seed", int, None), ("threads", int, "CPU threads for torch"),
+]
 
 
 def train_config(args):
@@ -75,6 +108,16 @@ def train_config(args):
     return config
 
 
+def distill_config(args):
+    config = {k: v for k, v in vars(args).items() if k != "command"}
+    for key in ("steps", "batch", "validation_faces", "log_every", "validate_every", "threads"):
+        if config[key] < 1:
+            raise data.DataError(f"--{key.replace('_', '-')} must be at least 1, not {config[key]}")
+    if not (config["minutes"] > 0 and config["lr"] > 0 and 0 < config["validation_share"] < 1 and config["freeze"] >= 0):
+        raise data.DataError("--minutes and --lr must be positive, --validation-share in (0, 1), --freeze at least 0")
+    return config
+
+
 def main(argv=None):
     args = parser().parse_args(argv)
 
@@ -84,9 +127,20 @@ def main(argv=None):
     try:
         if args.command == "train":
             train.run(train_config(args), log)
+        elif args.command == "distill":
+            distill.run(distill_config(args), log)
+        elif args.command == "check-onnx":
+            module, _ = distill.load(args.model)
+            cosines = distill.check_reference(module, args.reference)
+            for name, cosine in cosines.items():
+                log(f"{name} {cosine:.7f}")
+            log(f"min cosine {min(cosines.values()):.7f} over {len(cosines)} crops")
+        elif args.command == "models-folder":
+            distill.models_folder(args.models, args.out, args.fp32, args.int8)
+            log(f"wrote {args.out}")
         else:
             export.run(args.checkpoint, args.out, args.models, args.name, log)
-    except (data.DataError, train.CheckpointError, export.ExportError, FloatingPointError, ValueError) as error:
+    except (data.DataError, train.CheckpointError, export.ExportError, distill.GraphError, FloatingPointError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

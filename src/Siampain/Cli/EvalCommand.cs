@@ -52,7 +52,12 @@ internal static class EvalCommand
                 : "Store the verification threshold and the fitted head in the manifest",
         };
         var both = new Option<bool>("--both") { Description = "Mask both images of each pair, with different templates" };
-        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, CommonOptions.Models, CommonOptions.Threads };
+        var folds = new Option<LfwFolds?>("--folds")
+        {
+            Description = "Only these folds of pairs.txt, e.g. 6-10 (counting from 1); cross-validation runs over them alone. For a model tuned on the people of the other folds",
+            CustomParser = ParseFolds,
+        };
+        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, folds, CommonOptions.Models, CommonOptions.Threads };
         if (masked)
         {
             command.Options.Add(Masks);
@@ -72,13 +77,19 @@ internal static class EvalCommand
                 throw new ArgumentException("--write-manifest takes its thresholds from the one-masked protocol; run it without --both.");
             }
 
+            var selectedFolds = result.GetValue(folds);
+            if (selectedFolds is not null && result.GetValue(writeManifest))
+            {
+                throw new ArgumentException("--write-manifest stores thresholds fitted on all folds; run it without --folds.");
+            }
+
             var masks = masked ? LoadMasks(result) : null;
             foreach (var variant in result.GetValue(embedders)!)
             {
                 using var analyzer = new FaceAnalyzer(manifest, variant, result.GetValue(CommonOptions.Threads));
                 if (masks is null)
                 {
-                    var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, progress, cache));
+                    var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, progress, cache, selectedFolds));
                     reports.Add(report);
                     ReportWriter.WriteJson(report, Path.Combine(outFolder, $"{name}-{variant}.json"));
                     if (result.GetValue(writeManifest))
@@ -101,7 +112,7 @@ internal static class EvalCommand
                     }
                 }
 
-                var study = WithProgress($"{name} {variant}", progress => MaskedLfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, bothMasked, progress, SaveExample, cache));
+                var study = WithProgress($"{name} {variant}", progress => MaskedLfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, masks, bothMasked, progress, SaveExample, cache, selectedFolds));
                 reports.AddRange(study.Strategies);
                 classifiers.Add((variant, "crop statistics, shipped", study.Classifier));
                 classifiers.Add((variant, "on the embedding, compared", study.EmbeddingClassifier));
@@ -166,6 +177,20 @@ internal static class EvalCommand
         return command;
     }
 
+    private static LfwFolds? ParseFolds(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        try
+        {
+            var range = LfwFolds.Parse(result.Tokens.Single().Value);
+            return range.First < range.Last ? range : throw new ArgumentException($"--folds {range}: cross-validation needs at least two folds, e.g. 6-10.");
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(e.Message);
+            return null;
+        }
+    }
+
     private static IReadOnlyList<MaskTemplate> LoadMasks(ParseResult result)
     {
         var folder = result.GetValue(Masks) ?? throw new ArgumentException("--masks is required: the folder holding masks.cfg and templates/");
@@ -220,9 +245,10 @@ internal static class EvalCommand
         return updated;
     }
 
-    private static void PrintVerification(IEnumerable<VerificationReport> reports)
+    private static void PrintVerification(IReadOnlyList<VerificationReport> reports)
     {
-        var table = new Table().AddColumns("protocol", "model", "accuracy (10-fold)", "TAR@FAR1e-3", "TAR@FAR1e-2", "AUC", "head acc (held out)", "detector misses");
+        var folds = reports.Select(r => r.FoldAccuracies.Length).DefaultIfEmpty(10).Max();
+        var table = new Table().AddColumns("protocol", "model", $"accuracy ({folds}-fold)", "TAR@FAR1e-3", "TAR@FAR1e-2", "AUC", "head acc (held out)", "detector misses");
         foreach (var r in reports)
         {
             table.AddRow(r.Protocol, r.Model.Split('@')[0], $"{r.MeanAccuracy * 100:F2}% ± {r.AccuracyStdDev * 100:F2}", $"{r.TarAtFar1e3.TrueAcceptRate:F3}", $"{r.TarAtFar1e2.TrueAcceptRate:F3}", $"{r.Auc:F4}", $"{r.Head.HeldOutAccuracy * 100:F2}%", $"{r.Images - r.Detected} of {r.Images} ({r.MissedUsedUnmaskedKeypoints} unmasked kp, {r.MissedUsedMeanKeypoints} mean kp)");
