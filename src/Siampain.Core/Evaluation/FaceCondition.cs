@@ -34,7 +34,7 @@ public abstract record FaceCondition(string Name)
     /// <summary>The same condition, kept as the mask classifier's crop features (<see cref="Recognition.MaskFeatures"/>) instead of an embedding.</summary>
     public FaceCondition MaskFeatures() => this with { Name = $"{Name}-maskfeatures", IsMaskFeatures = true };
 
-    /// <summary>The same condition aligned by the eyes alone (<see cref="Recognition.EyeAlignment"/>).</summary>
+    /// <summary>The same condition aligned by the eyes alone (<see cref="EyeAlignment"/>).</summary>
     public FaceCondition EyeAligned() => this with { Name = $"{Name}-eyes", IsEyeAligned = true };
 
     /// <summary>A template condition embedded at the keypoints found before masking (an oracle: the terminal cannot do this).</summary>

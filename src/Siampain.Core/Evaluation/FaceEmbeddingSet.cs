@@ -157,7 +157,7 @@ public sealed class FaceEmbeddingSet
             return features;
         }
 
-        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face) : analyzer.EmbedUpper(image, face, condition.FirstBlankRow);
+        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face) : UpperFace.Embed(analyzer, image, face, condition.FirstBlankRow);
     }
 
     private static int Width(FaceAnalyzer analyzer, FaceCondition condition) => condition.IsMaskFeatures ? MaskFeatures.Count : analyzer.Embedder.Dimensions;

@@ -80,17 +80,6 @@ public sealed class FaceAnalyzer : IDisposable
         return embedding;
     }
 
-    /// <summary>The embedding of the face's upper part only (<see cref="UpperFace"/>): rows from <paramref name="firstBlankRow"/> of the crop are blanked.</summary>
-    public float[] EmbedUpper(RgbImage image, in DetectedFace face, int firstBlankRow)
-    {
-        var embedding = new float[Embedder.Dimensions];
-        var slot = Embedder.Slot(0);
-        Embedder.Aligner.AlignInto(image, face, slot);
-        UpperFace.Blank(slot, Embedder.Aligner.Size, firstBlankRow);
-        Embedder.EmbedSlots(1, embedding);
-        return embedding;
-    }
-
     private AnalyzedFace[] EmbedAll(RgbImage image, List<DetectedFace> faces)
     {
         var embeddings = new float[faces.Count * Embedder.Dimensions];

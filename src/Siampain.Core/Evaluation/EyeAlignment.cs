@@ -1,7 +1,7 @@
 using System.Numerics;
 using Siampain.Detection;
 
-namespace Siampain.Recognition;
+namespace Siampain.Evaluation;
 
 /// <summary>
 /// Keypoints for aligning a face by its eyes alone. On a masked face the detector's nose and mouth points are

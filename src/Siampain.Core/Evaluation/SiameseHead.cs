@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
+using Siampain.Recognition;
 
-namespace Siampain.Recognition;
+namespace Siampain.Evaluation;
 
 /// <summary>
 /// A Siamese head on the frozen embedder: P(same) from the pair's element-wise |e1 - e2| and e1 * e2 plus their
