@@ -39,10 +39,10 @@ public static class IdentificationEvaluation
     /// <summary>How a probe is matched: which templates are enrolled and which a probe is compared with.</summary>
     private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, string, GalleryMatch> Match);
 
-    public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null, MaskClassifier? classifier = null, string? cacheFolder = null)
+    public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null, MaskClassifier? classifier = null, string? cacheFolder = null, IReadOnlySet<string>? people = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
-        var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2).ToDictionary();
+        var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key))).ToDictionary();
         if (identities.Count < 5)
         {
             throw new InvalidDataException($"{root}: needs at least 5 identities with two or more photos each, found {identities.Count}.");

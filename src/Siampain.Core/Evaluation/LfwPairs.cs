@@ -82,6 +82,13 @@ public static class LfwPairs
         return pairs;
     }
 
+    /// <summary>
+    /// The people whose photos the pairs of <paramref name="folds"/> use. LFW's folds share no person, so these are
+    /// the people a model tuned on the other folds never saw.
+    /// </summary>
+    public static IReadOnlySet<string> People(string lfwFolder, LfwFolds folds) =>
+        Load(lfwFolder, folds).SelectMany(p => new[] { p.First, p.Second }).Select(image => Path.GetDirectoryName(image)!).ToHashSet(StringComparer.Ordinal);
+
     public static string ImagePath(string person, string number) =>
         Path.Combine(person, $"{person}_{int.Parse(number, CultureInfo.InvariantCulture):D4}.jpg");
 

@@ -13,6 +13,8 @@ internal static class ManifestWriter
     public const string DetectorFile = "blazeface-front-128.onnx";
     public const string Fp32 = "fp32";
     public const string Int8 = "int8";
+    public const string DistilledFp32 = "distilled-fp32";
+    public const string DistilledInt8 = "distilled-int8";
 
     /// <summary>The ArcFace/InsightFace 112x112 5-point template the embedder was trained on: eyes, nose, mouth corners.</summary>
     public static readonly float[] ArcFaceTemplate = [38.2946f, 51.6963f, 73.5318f, 51.5014f, 56.0252f, 71.7366f, 41.5493f, 92.3655f, 70.7299f, 92.2041f];

@@ -74,7 +74,8 @@ def parser():
 
 # Distillation: Adam at a small rate keeps the student near the teacher; see README.md "Mask-invariant fine-tuning".
 DISTILL_DEFAULTS = {"steps": 100000, "minutes": 20.0, "batch": 32, "lr": 1e-4, "freeze": 4, "validation_share": 0.05,
-                    "validation_faces": 128, "log_every": 10, "validate_every": 100, "seed": 1, "threads": 1}
+                    "validation_faces": 128, "log_every": 10, "validate_every": 100, "seed": 1, "threads": 1,
+                    "contrastive": 0.0, "temperature": 0.1, "clean_weight": 1.0}
 DISTILL_OPTIONS = [
     ("steps", int, "stop after this many steps"),
     ("minutes", float, "stop once this much training time is spent"),
@@ -85,6 +86,9 @@ DISTILL_OPTIONS = [
     ("validation_faces", int, "at most this many held-out crops"),
     ("log_every", int, None), ("validate_every", int, "validate and save the student every this many steps"),
     ("seed", int, None), ("threads", int, "CPU threads for torch"),
+    ("contrastive", float, "weight of the term keeping a masked face nearer its own clean embedding than other people's"),
+    ("temperature", float, "softmax temperature of that term"),
+    ("clean_weight", float, "weight of the term keeping clean faces where the teacher puts them"),
 ]
 
 
@@ -113,8 +117,10 @@ def distill_config(args):
     for key in ("steps", "batch", "validation_faces", "log_every", "validate_every", "threads"):
         if config[key] < 1:
             raise data.DataError(f"--{key.replace('_', '-')} must be at least 1, not {config[key]}")
-    if not (config["minutes"] > 0 and config["lr"] > 0 and 0 < config["validation_share"] < 1 and config["freeze"] >= 0):
-        raise data.DataError("--minutes and --lr must be positive, --validation-share in (0, 1), --freeze at least 0")
+    if not (config["minutes"] > 0 and config["lr"] > 0 and 0 < config["validation_share"] < 1 and config["freeze"] >= 0
+            and config["contrastive"] >= 0 and config["temperature"] > 0 and config["clean_weight"] >= 0):
+        raise data.DataError("--minutes, --lr and --temperature must be positive, --validation-share in (0, 1), "
+                             "--freeze, --contrastive and --clean-weight at least 0")
     return config
 
 

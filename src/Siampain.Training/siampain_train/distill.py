@@ -4,9 +4,14 @@ The ONNX graph is executed by a small torch module (only the operators the impor
 initializers becoming parameters. A frozen copy is the teacher; the student starts equal to it and learns to give a
 masked face the teacher's embedding of the same face unmasked, while keeping its clean embeddings where they were:
 
-    loss = (1 - cos(student(mask(x)), teacher(x))) + (1 - cos(student(x), teacher(x)))
+    loss = (1 - cos(student(mask(x)), teacher(x))) + c * (1 - cos(student(x), teacher(x)))
+           + w * cross_entropy(cos(student(mask(x)), bank) / t, x's own entry)
 
-No identity labels are used, so any aligned crops serve. The student is exported by writing its weights back into
+c (--clean-weight) says how firmly clean embeddings stay where the teacher put them. The optional last term
+(--contrastive w, --temperature t) also asks the masked face to be nearer its own clean
+embedding than the teacher's clean embeddings of every other person in the training set (the bank, computed once;
+the same person's other photos are left out, they are not negatives): closeness alone does not say the masked face
+stays apart from other people's. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by writing its weights back into
 a copy of the original graph: the file keeps the original's inputs, outputs, layout, operators and opset, so the
 terminal, the evaluation and the quantizer take it unchanged.
 """
@@ -66,6 +71,11 @@ class OnnxGraph(nn.Module):
                        {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}) for n in graph.node]
         self.input_name = graph.input[0].name
         self.output_name = graph.output[0].name
+        # The step after which each intermediate value is read no more: forward drops it there, so a batch holds
+        # only what autograd keeps (nothing, under no_grad) instead of every layer's output at once.
+        last_use = {name: i for i, (_, inputs, _, _) in enumerate(self.nodes) for name in inputs}
+        self.released = [[name for name in inputs if last_use.get(name) == i and name != self.output_name]
+                         for i, (_, inputs, _, _) in enumerate(self.nodes)]
 
     def tensor(self, name):
         return getattr(self, self.names[name])
@@ -76,8 +86,10 @@ class OnnxGraph(nn.Module):
         def get(name):
             return values[name] if name in values else self.tensor(name)
 
-        for op, inputs, outputs, attributes in self.nodes:
+        for (op, inputs, outputs, attributes), released in zip(self.nodes, self.released):
             a = [get(i) for i in inputs if i]
+            for name in released:
+                values.pop(name, None)
             if op == "Transpose":
                 y = a[0].permute(*attributes["perm"])
             elif op == "Conv":
@@ -190,6 +202,7 @@ def run(config, log):
     held = max(1, round(len(names) * config["validation_share"]))
     validation_people = {names[i] for i in order[:held]}
     train_paths = [p for n in names if n not in validation_people for p in identities[n]]
+    train_people = np.array([i for i, n in enumerate(names) if n not in validation_people for _ in identities[n]])
     validation_paths = [p for n in sorted(validation_people) for p in identities[n]][:config["validation_faces"]]
     if not train_paths:
         raise data.DataError(f"{config['data']}: too few people to hold {held} out and train on the rest")
@@ -207,15 +220,22 @@ def run(config, log):
     log(f"training {sum(p.numel() for p in parameters)} of {sum(p.numel() for p in student.parameters())} weights "
         f"(first {config['freeze']} convolutions frozen)")
     optimizer = torch.optim.Adam(parameters, lr=config["lr"])
+    bank = _teacher_bank(teacher, train_crops) if config["contrastive"] > 0 else None
     os.makedirs(config["out"], exist_ok=True)
     out_path = os.path.join(config["out"], config["name"])
 
+    validation_people = np.array([n for n in sorted(validation_people) for _ in identities[n]][:config["validation_faces"]])
+
     def validate():
+        # top1: the share of held-out masked faces whose nearest teacher clean embedding is of the same person.
         with torch.no_grad():
             target = teacher(to_input(validation_crops))
-            masked = F.cosine_similarity(student(to_input(validation_masked)), target).mean().item()
+            student_masked = student(to_input(validation_masked))
+            masked = F.cosine_similarity(student_masked, target).mean().item()
             clean = F.cosine_similarity(student(to_input(validation_crops)), target).mean().item()
-        return f"val_cos_masked {masked:.4f} val_cos_clean {clean:.4f}"
+            nearest = (F.normalize(student_masked, dim=1) @ F.normalize(target, dim=1).T).argmax(dim=1).numpy()
+        top1 = float(np.mean(validation_people[nearest] == validation_people))
+        return f"val_cos_masked {masked:.4f} val_cos_clean {clean:.4f} val_top1_masked {top1:.4f}"
 
     log(f"step 0 {validate()}")
     spent, step, deadline = 0.0, 0, config["minutes"] * 60
@@ -232,7 +252,9 @@ def run(config, log):
         n = len(clean)
         loss_masked = (1 - F.cosine_similarity(out[:n], target)).mean()
         loss_clean = (1 - F.cosine_similarity(out[n:], target)).mean()
-        loss = loss_masked + loss_clean
+        loss = loss_masked + config["clean_weight"] * loss_clean
+        if bank is not None:
+            loss = loss + config["contrastive"] * _bank_loss(out[:n], target, bank, train_people, picked, config["temperature"])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -250,10 +272,28 @@ def run(config, log):
     log(f"wrote {out_path} after {step} steps, {spent / 60:.1f} training minutes")
 
 
+def _teacher_bank(teacher, crops, batch=128):
+    """The teacher's L2-normalised clean embeddings of every training crop, one row each."""
+    with torch.no_grad():
+        return torch.cat([F.normalize(teacher(to_input(crops[i:i + batch])), dim=1) for i in range(0, len(crops), batch)])
+
+
+def _bank_loss(masked, target, bank, people, picked, temperature):
+    """Cross-entropy over the bank for each masked face: its own clean embedding (this step's, mirrored or not)
+    against the other people's entries; the same person's entries are masked out of the softmax."""
+    masked = F.normalize(masked, dim=1)
+    negatives = masked @ bank.T
+    negatives = negatives.masked_fill(torch.from_numpy(people[picked][:, None] == people[None, :]), float("-inf"))
+    positive = (masked * F.normalize(target, dim=1)).sum(dim=1, keepdim=True)
+    logits = torch.cat([positive, negatives], dim=1) / temperature
+    return F.cross_entropy(logits, torch.zeros(len(masked), dtype=torch.long))
+
+
 def models_folder(models, out, fp32, int8=None):
-    """A copy of the project's models folder with the student in place of the embedder files and their sha256 in
-    the manifest, for `siampain eval --models`. Without an int8 student the int8 entry is dropped rather than left
-    pointing at the original's quantized weights. Thresholds stay the original's: evaluation chooses its own."""
+    """A copy of the project's models folder with the student in place of the fp32 and int8 embedder files and
+    their sha256 in the manifest, for `siampain eval --models`. Every other embedder entry is dropped (its file is
+    not copied), and so is the int8 entry without an int8 student, rather than left pointing at the original's
+    quantized weights. Thresholds stay the original's: evaluation chooses its own."""
     manifest_path = os.path.join(models, "manifest.json")
     if not os.path.isfile(manifest_path):
         raise GraphError(f"{manifest_path}: does not exist")
@@ -264,6 +304,7 @@ def models_folder(models, out, fp32, int8=None):
         manifest = json.load(f)
     os.makedirs(out, exist_ok=True)
     shutil.copy(os.path.join(models, manifest["detector"]["file"]), out)
+    manifest["embedders"] = {k: v for k, v in manifest["embedders"].items() if k in ("fp32", "int8")}
     for key, path in (("fp32", fp32), ("int8", int8)):
         entry = manifest["embedders"].get(key)
         if entry is None:
@@ -274,7 +315,6 @@ def models_folder(models, out, fp32, int8=None):
         shutil.copy(path, os.path.join(out, entry["file"]))
         with open(path, "rb") as f:
             entry["sha256"] = hashlib.sha256(f.read()).hexdigest()
-    if manifest["defaultEmbedder"] not in manifest["embedders"]:
-        manifest["defaultEmbedder"] = "fp32"
+    manifest["defaultEmbedder"] = "int8" if "int8" in manifest["embedders"] else "fp32"
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2)

@@ -69,13 +69,15 @@ class DistillRunTests(unittest.TestCase):
             lines = []
             config = {"model": MODEL, "data": faces, "out": os.path.join(folder, "out"), "name": "student.onnx",
                       "steps": 2, "minutes": 5.0, "batch": 4, "lr": 1e-4, "freeze": 4, "validation_share": 0.2,
-                      "validation_faces": 4, "log_every": 1, "validate_every": 100, "seed": 1, "threads": 1}
+                      "validation_faces": 4, "log_every": 1, "validate_every": 100, "seed": 1, "threads": 1,
+                      "contrastive": 1.0, "temperature": 0.1, "clean_weight": 1.0}
             distill.run(config, lines.append)
             self.assertTrue(os.path.isfile(os.path.join(folder, "out", "student.onnx")))
         losses = [float(line.split()[3]) for line in lines if " loss " in line]
         self.assertEqual(2, len(losses))
         self.assertTrue(all(np.isfinite(losses)))
         self.assertIn("val_cos_masked", lines[-2])
+        self.assertIn("val_top1_masked", lines[-2])
 
     def test_crops_that_are_not_aligned_are_refused_naming_the_file(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -36,6 +36,12 @@ internal static class EvalCommand
         Description = "Folder keeping the embeddings between runs (per condition and model), so strategies can be compared without embedding again",
     };
 
+    private static readonly Option<LfwFolds?> Folds = new("--folds")
+    {
+        Description = "LFW only: the pairs (verification) or the people (identification) of these folds of pairs.txt, e.g. 6-10 (counting from 1). Folds share no person: for a model tuned on the people of the other folds",
+        CustomParser = ParseFolds,
+    };
+
     private static Command Verification(string name, string description, bool masked)
     {
         var data = new Argument<DirectoryInfo>("lfw-folder") { Description = "LFW folder holding pairs.txt and one folder per person" };
@@ -52,12 +58,7 @@ internal static class EvalCommand
                 : "Store the verification threshold and the fitted head in the manifest",
         };
         var both = new Option<bool>("--both") { Description = "Mask both images of each pair, with different templates" };
-        var folds = new Option<LfwFolds?>("--folds")
-        {
-            Description = "Only these folds of pairs.txt, e.g. 6-10 (counting from 1); cross-validation runs over them alone. For a model tuned on the people of the other folds",
-            CustomParser = ParseFolds,
-        };
-        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, folds, CommonOptions.Models, CommonOptions.Threads };
+        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, Folds, CommonOptions.Models, CommonOptions.Threads };
         if (masked)
         {
             command.Options.Add(Masks);
@@ -77,12 +78,9 @@ internal static class EvalCommand
                 throw new ArgumentException("--write-manifest takes its thresholds from the one-masked protocol; run it without --both.");
             }
 
-            var selectedFolds = result.GetValue(folds);
-            if (selectedFolds is not null && result.GetValue(writeManifest))
-            {
-                throw new ArgumentException("--write-manifest stores thresholds fitted on all folds; run it without --folds.");
-            }
-
+            // With --folds the manifest's values are fitted on those folds alone: the people a model tuned on the
+            // other folds never saw.
+            var selectedFolds = result.GetValue(Folds);
             var masks = masked ? LoadMasks(result) : null;
             foreach (var variant in result.GetValue(embedders)!)
             {
@@ -94,7 +92,7 @@ internal static class EvalCommand
                     ReportWriter.WriteJson(report, Path.Combine(outFolder, $"{name}-{variant}.json"));
                     if (result.GetValue(writeManifest))
                     {
-                        manifest = StoreOperatingPoint(manifest, variant, report);
+                        manifest = StoreOperatingPoint(manifest, variant, report, selectedFolds);
                     }
 
                     continue;
@@ -143,7 +141,7 @@ internal static class EvalCommand
         var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
         var command = new Command(name, description)
         {
-            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, CommonOptions.Models, CommonOptions.Threads,
+            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, Folds, CommonOptions.Models, CommonOptions.Threads,
         };
         if (masked)
         {
@@ -157,8 +155,10 @@ internal static class EvalCommand
             var manifest = CommonOptions.LoadManifest(result);
             using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
             var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
-            var protocol = masks is null ? $"identify-{folder.Name}" : $"identify-{folder.Name}-masked-probes";
-            var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress, classifier, result.GetValue(Cache)?.FullName));
+            var selectedFolds = result.GetValue(Folds);
+            var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
+            var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}";
+            var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress, classifier, result.GetValue(Cache)?.FullName, people));
             ReportWriter.WriteJson(reports, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
             var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "threshold", "detector misses (fallback keypoints)");
             foreach (var report in reports)
@@ -215,13 +215,14 @@ internal static class EvalCommand
         });
     }
 
-    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report)
+    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report, LfwFolds? folds)
     {
+        var head = report.Head.FittedOnAllFolds;
         var embedder = manifest.Embedder(variant) with
         {
             VerificationThreshold = (float)Math.Round(report.FoldThresholds.Average(), 4),
             IdentificationThreshold = (float)Math.Round(report.TarAtFar1e3.Threshold, 4),
-            Head = report.Head.FittedOnAllFolds,
+            Head = folds is { } f ? head with { FittedOn = $"lfw, folds {f} (people the model was not tuned on)" } : head,
         };
         var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
         updated.Save(manifest.Folder);

@@ -42,11 +42,14 @@ public sealed class OutboxBoundsTests : IDisposable
         await using var dashboard = await MqttProbe.ConnectAsync(broker.Port, "late-dashboard", terminal.Topics.Status,
             terminal.Topics.DiscoveryConfig("binary_sensor", "siampain_door-1_outbox_alarm"));
         await dashboard.WaitUntilAsync(r => r.Any(m => m.Topic == terminal.Topics.Status && Alarm(m.Payload)), "a status with the alarm raised");
-        Assert.Contains(dashboard.Received, m => m.Retain && m.Topic.EndsWith("outbox_alarm/config", StringComparison.Ordinal));
+        await dashboard.WaitUntilAsync(r => r.Any(m => m.Topic.EndsWith("outbox_alarm/config", StringComparison.Ordinal)), "the alarm entity");
 
-        // The broker keeps it: one that connects even later gets it at once, flagged as retained.
-        await using var later = await MqttProbe.ConnectAsync(broker.Port, "later-dashboard", terminal.Topics.Status);
-        await later.WaitUntilAsync(r => r.Any(m => m.Retain && Alarm(m.Payload)), "the retained alarm");
+        // The broker keeps both: one that connects even later gets them at once, flagged as retained. (The first
+        // dashboard may have been connected before the terminal published them, and then got them live.)
+        await using var later = await MqttProbe.ConnectAsync(broker.Port, "later-dashboard", terminal.Topics.Status,
+            terminal.Topics.DiscoveryConfig("binary_sensor", "siampain_door-1_outbox_alarm"));
+        await later.WaitUntilAsync(r => r.Any(m => m.Retain && m.Topic == terminal.Topics.Status && Alarm(m.Payload)), "the retained alarm");
+        await later.WaitUntilAsync(r => r.Any(m => m.Retain && m.Topic.EndsWith("outbox_alarm/config", StringComparison.Ordinal)), "the retained alarm entity");
 
         records.AddRange(terminal.Record(40));
         Assert.Equal(OutboxLevel.OverLimit, terminal.Outbox.GetStatus().Level);

@@ -38,6 +38,17 @@ public sealed class LfwPairsTests : IDisposable
         Assert.Equal(2, LfwPairs.Load(_folder, LfwFolds.Parse("3")).Count);
     }
 
+    [Fact]
+    public void The_people_of_selected_folds_are_those_their_pairs_use()
+    {
+        File.WriteAllLines(Path.Combine(_folder, "pairs.txt"),
+        [
+            "3\t1", "Ann\t1\t2", "Ann\t1\tBob\t3", "Cid\t2\t4", "Bob\t1\tCid\t1", "Dan\t1\t2", "Dan\t1\tEve\t1",
+        ]);
+
+        Assert.Equal(["Bob", "Cid", "Dan", "Eve"], LfwPairs.People(_folder, LfwFolds.Parse("2-3")).Order(StringComparer.Ordinal));
+    }
+
     [Theory]
     [InlineData("6-")]
     [InlineData("0-3")]

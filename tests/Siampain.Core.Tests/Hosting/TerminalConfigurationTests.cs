@@ -143,7 +143,7 @@ public sealed class TerminalConfigurationTests : IDisposable
         var (code, message) = await RunAsync("Recognition:Embedder=int4");
 
         Assert.Equal(ExitCodes.Configuration, code);
-        Assert.Contains("has no embedder 'int4'; it has: fp32, int8", message, StringComparison.Ordinal);
+        Assert.Contains("has no embedder 'int4'; it has: distilled-fp32, distilled-int8, fp32, int8", message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Siampain.Models;
+using Siampain.ModelTools.Build;
 using Siampain.ModelTools.Commands;
 using Siampain.Packages;
 using Siampain.Tests.Infrastructure;
@@ -13,8 +14,10 @@ public sealed class BuildReproducibilityTests
     {
         using var temp = new TempFolder();
 
-        // A manifest already in the folder (as in a checkout) keeps what evaluation wrote into it.
+        // A manifest already in the folder (as in a checkout) keeps what evaluation wrote into it; the distilled
+        // weights are trained, not packaged, so they come with it.
         File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
+        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelBuild.DistilledFp32File), temp.File(ModelBuild.DistilledFp32File));
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -33,6 +36,35 @@ public sealed class BuildReproducibilityTests
         Assert.Equal(
             File.ReadAllText(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName)),
             File.ReadAllText(temp.File(ModelManifest.FileName)));
+    }
+
+    [Fact]
+    public void Build_without_the_trained_weights_says_where_they_come_from()
+    {
+        using var temp = new TempFolder();
+        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
+        var error = new StringWriter();
+
+        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(ModelBuild.DistilledFp32File, error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("trained weights are missing", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Build_refuses_trained_weights_other_than_those_the_manifest_was_fitted_for()
+    {
+        using var temp = new TempFolder();
+        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
+        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelBuild.Fp32File), temp.File(ModelBuild.DistilledFp32File));
+        var error = new StringWriter();
+
+        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("is not the", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--write-manifest", error.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
