@@ -12,18 +12,13 @@ public sealed class BuildReproducibilityTests
     [Fact]
     public void Build_from_the_pinned_packages_reproduces_the_committed_models_byte_for_byte()
     {
-        using var temp = new TempFolder();
-
         // A manifest already in the folder (as in a checkout) keeps what evaluation wrote into it; the distilled
         // weights are trained, not packaged, so they come with it.
-        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
-        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelBuild.DistilledFp32File), temp.File(ModelBuild.DistilledFp32File));
-        var output = new StringWriter();
-        var error = new StringWriter();
+        using var temp = FolderWith((ModelManifest.FileName, ModelManifest.FileName), (ModelBuild.DistilledFp32File, ModelBuild.DistilledFp32File));
 
-        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var (exitCode, error) = Build(temp);
 
-        Assert.True(exitCode == 0, error.ToString());
+        Assert.True(exitCode == 0, error);
         var committed = Directory.GetFiles(TestAssets.ModelsFolder, "*.onnx").Select(Path.GetFileName).Order().ToArray();
         Assert.Equal(committed, Directory.GetFiles(temp.Path, "*.onnx").Select(Path.GetFileName).Order().ToArray());
         foreach (var name in committed)
@@ -41,30 +36,44 @@ public sealed class BuildReproducibilityTests
     [Fact]
     public void Build_without_the_trained_weights_says_where_they_come_from()
     {
-        using var temp = new TempFolder();
-        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
-        var error = new StringWriter();
+        using var temp = FolderWith((ModelManifest.FileName, ModelManifest.FileName));
 
-        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        var (exitCode, error) = Build(temp);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains(ModelBuild.DistilledFp32File, error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("trained weights are missing", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(ModelBuild.DistilledFp32File, error, StringComparison.Ordinal);
+        Assert.Contains("trained weights are missing", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Build_refuses_trained_weights_other_than_those_the_manifest_was_fitted_for()
     {
-        using var temp = new TempFolder();
-        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName), temp.File(ModelManifest.FileName));
-        File.Copy(Path.Combine(TestAssets.ModelsFolder, ModelBuild.Fp32File), temp.File(ModelBuild.DistilledFp32File));
-        var error = new StringWriter();
+        using var temp = FolderWith((ModelManifest.FileName, ModelManifest.FileName), (ModelBuild.Fp32File, ModelBuild.DistilledFp32File));
 
-        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", temp.Path]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        var (exitCode, error) = Build(temp);
 
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("is not the", error.ToString(), StringComparison.Ordinal);
-        Assert.Contains("--write-manifest", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("is not the", error, StringComparison.Ordinal);
+        Assert.Contains("--write-manifest", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A temporary folder holding copies of committed model files, each under the name given beside it.</summary>
+    private static TempFolder FolderWith(params (string Committed, string As)[] files)
+    {
+        var temp = new TempFolder();
+        foreach (var (committed, name) in files)
+        {
+            File.Copy(Path.Combine(TestAssets.ModelsFolder, committed), temp.File(name));
+        }
+
+        return temp;
+    }
+
+    private static (int ExitCode, string Error) Build(TempFolder folder)
+    {
+        var error = new StringWriter();
+        var exitCode = ModelToolsCli.Create().Parse(["build", "--out", folder.Path]).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });
+        return (exitCode, error.ToString());
     }
 
     [Fact]
