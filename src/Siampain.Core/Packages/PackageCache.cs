@@ -35,32 +35,84 @@ public sealed class PackageCache
         return new PackageCache(Path.Combine(home, "siampain", "packages"));
     }
 
-    /// <summary>Returns the folder holding the unpacked package (its "package/" folder), fetching it if needed.</summary>
+    // Tests and tools fetch the same packages from several threads at once on a fresh clone.
+    private static readonly Lock FetchLock = new();
+
+    /// <summary>
+    /// Returns the folder holding the unpacked package (its "package/" folder), fetching it if needed. Safe to call
+    /// from several threads and processes at once: a fetch unpacks into a private staging folder that is renamed
+    /// into place whole, so no caller ever sees a half-unpacked package.
+    /// </summary>
     public string Get(PinnedPackage package)
     {
         ArgumentNullException.ThrowIfNull(package);
         var folder = Path.Combine(Root, $"{Sanitize(package.Name)}-{package.Version}");
         var unpacked = Path.Combine(folder, "package");
-        var marker = Path.Combine(folder, ".verified");
-        if (File.Exists(marker) && File.ReadAllText(marker).Trim() == package.TarballSha256)
+        if (IsVerified(folder, package))
         {
             return unpacked;
         }
 
-        Directory.CreateDirectory(folder);
+        lock (FetchLock)
+        {
+            if (IsVerified(folder, package))
+            {
+                return unpacked;
+            }
+
+            var staging = $"{folder}.partial-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            Directory.CreateDirectory(staging);
+            try
+            {
+                Fetch(package, staging);
+                if (Directory.Exists(folder))
+                {
+                    // Left by an interrupted fetch of an older layout, or by another process that just finished.
+                    if (IsVerified(folder, package))
+                    {
+                        return unpacked;
+                    }
+
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                try
+                {
+                    Directory.Move(staging, folder);
+                }
+                catch (IOException) when (IsVerified(folder, package))
+                {
+                    // Another process moved its copy into place first; it is the same verified package.
+                }
+
+                return unpacked;
+            }
+            finally
+            {
+                if (Directory.Exists(staging))
+                {
+                    Directory.Delete(staging, recursive: true);
+                }
+            }
+        }
+    }
+
+    private static bool IsVerified(string folder, PinnedPackage package)
+    {
+        var marker = Path.Combine(folder, ".verified");
+        return File.Exists(marker) && File.ReadAllText(marker).Trim() == package.TarballSha256;
+    }
+
+    /// <summary>Downloads, verifies and unpacks the package into <paramref name="folder"/>, marking it verified last.</summary>
+    private static void Fetch(PinnedPackage package, string folder)
+    {
         var tarball = Download(package, folder);
         var actual = Sha256Of(tarball);
         if (!string.Equals(actual, package.TarballSha256, StringComparison.OrdinalIgnoreCase))
         {
-            File.Delete(tarball);
             throw new InvalidDataException(
                 $"{package.Spec}: tarball sha256 is {actual}, expected {package.TarballSha256}. " +
                 "The registry served different bytes for a pinned version; refusing to use them.");
-        }
-
-        if (Directory.Exists(unpacked))
-        {
-            Directory.Delete(unpacked, recursive: true);
         }
 
         using (var file = File.OpenRead(tarball))
@@ -70,8 +122,7 @@ public sealed class PackageCache
         }
 
         File.Delete(tarball);
-        File.WriteAllText(marker, package.TarballSha256);
-        return unpacked;
+        File.WriteAllText(Path.Combine(folder, ".verified"), package.TarballSha256);
     }
 
     public static string Sha256Of(string path)
