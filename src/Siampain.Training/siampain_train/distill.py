@@ -8,12 +8,12 @@ masked face the teacher's embedding of the same face unmasked, while keeping its
            + w * cross_entropy(cos(student(mask(x)), bank) / t, x's own entry)
 
 c (--clean-weight) says how firmly clean embeddings stay where the teacher put them. The optional last term
-(--contrastive w, --temperature t) also asks the masked face to be nearer its own clean
-embedding than the teacher's clean embeddings of every other person in the training set (the bank, computed once;
-the same person's other photos are left out, they are not negatives): closeness alone does not say the masked face
-stays apart from other people's. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by writing its weights back into
-a copy of the original graph: the file keeps the original's inputs, outputs, layout, operators and opset, so the
-terminal, the evaluation and the quantizer take it unchanged.
+(--contrastive w, --temperature t) also asks the masked face to be nearer its own clean embedding than the
+teacher's clean embeddings of every other person in the training set (the bank, computed once; the same person's
+other photos are left out, they are not negatives): closeness alone does not say the masked face stays apart from
+other people's. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by
+writing its weights back into a copy of the original graph: the file keeps the original's inputs, outputs, layout,
+operators and opset, so the terminal, the evaluation and the quantizer take it unchanged.
 """
 import hashlib
 import json
@@ -201,9 +201,11 @@ def run(config, log):
     order = rng.permutation(len(names))
     held = max(1, round(len(names) * config["validation_share"]))
     validation_people = {names[i] for i in order[:held]}
-    train_paths = [p for n in names if n not in validation_people for p in identities[n]]
-    train_people = np.array([i for i, n in enumerate(names) if n not in validation_people for _ in identities[n]])
-    validation_paths = [p for n in sorted(validation_people) for p in identities[n]][:config["validation_faces"]]
+    # Each crop with its person: the contrastive term and the held-out top-1 need to know whose face a crop is.
+    train = [(p, i) for i, n in enumerate(names) if n not in validation_people for p in identities[n]]
+    validation = [(p, n) for n in sorted(validation_people) for p in identities[n]][:config["validation_faces"]]
+    train_paths, train_people = [p for p, _ in train], np.array([i for _, i in train])
+    validation_paths, validation_owners = [p for p, _ in validation], np.array([n for _, n in validation])
     if not train_paths:
         raise data.DataError(f"{config['data']}: too few people to hold {held} out and train on the rest")
     train_crops = np.stack([read_aligned(p) for p in train_paths])
@@ -224,8 +226,6 @@ def run(config, log):
     os.makedirs(config["out"], exist_ok=True)
     out_path = os.path.join(config["out"], config["name"])
 
-    validation_people = np.array([n for n in sorted(validation_people) for _ in identities[n]][:config["validation_faces"]])
-
     def validate():
         # top1: the share of held-out masked faces whose nearest teacher clean embedding is of the same person.
         with torch.no_grad():
@@ -234,7 +234,7 @@ def run(config, log):
             masked = F.cosine_similarity(student_masked, target).mean().item()
             clean = F.cosine_similarity(student(to_input(validation_crops)), target).mean().item()
             nearest = (F.normalize(student_masked, dim=1) @ F.normalize(target, dim=1).T).argmax(dim=1).numpy()
-        top1 = float(np.mean(validation_people[nearest] == validation_people))
+        top1 = float(np.mean(validation_owners[nearest] == validation_owners))
         return f"val_cos_masked {masked:.4f} val_cos_clean {clean:.4f} val_top1_masked {top1:.4f}"
 
     log(f"step 0 {validate()}")
