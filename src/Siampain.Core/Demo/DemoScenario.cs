@@ -131,17 +131,6 @@ public sealed class DemoScenario
     /// <summary>"unknown" records the strangers must cause: one each, since they come more than the unknown gap apart.</summary>
     public int ExpectedUnknown => Strangers.Count;
 
-    /// <summary>
-    /// The same class <paramref name="weeks"/> weeks later: same people, roles and walk-ups, every time shifted (a
-    /// soak run plays it again and again while the clock only moves forward).
-    /// </summary>
-    public DemoScenario WeeksLater(int weeks)
-    {
-        var shift = TimeSpan.FromDays(7 * weeks);
-        return new DemoScenario(Enrolled, Strangers, Roles, Course, SessionStart + shift, SessionEnd + shift,
-            [.. Passages.Select(p => p with { At = p.At + shift })]);
-    }
-
     public static IReadOnlyList<AttendanceStatus> ExpectedFor(DemoRole role) => role switch
     {
         DemoRole.Present => [AttendanceStatus.Present],

@@ -9,9 +9,8 @@ namespace Siampain.Hosting;
 /// <summary>What one decision caused at the door.</summary>
 /// <param name="Records">The attendance records it wrote (none when it changed nothing or was not recorded).</param>
 /// <param name="Signal">What the door showed.</param>
-/// <param name="Name">The recognised person's enrolled name, else null.</param>
 /// <param name="Failure">Why the decision could not be stored, else null.</param>
-public sealed record DecisionOutcome(IReadOnlyList<AttendanceRecord> Records, DoorSignalKind Signal, string? Name, string? Failure);
+public sealed record DecisionOutcome(IReadOnlyList<AttendanceRecord> Records, DoorSignalKind Signal, string? Failure);
 
 /// <summary>
 /// Turns the pipeline's decisions into attendance records and door signals, the one way the service and the demo
@@ -46,10 +45,9 @@ public sealed class DecisionHandler
         {
             Log.Uncertain(_logger, decision.TrackId, decision.Votes);
             await SignalAsync(DoorSignalKind.Error, null, cancellationToken).ConfigureAwait(false);
-            return new DecisionOutcome([], DoorSignalKind.Error, null, null);
+            return new DecisionOutcome([], DoorSignalKind.Error, null);
         }
 
-        var name = decision.PersonId is { } id ? _nameOf(id) : null;
         IReadOnlyList<AttendanceRecord> records;
         try
         {
@@ -60,14 +58,15 @@ public sealed class DecisionHandler
             // The record could not be kept: the person must see that something is wrong, not a welcome.
             Log.RecordFailed(_logger, e, decision.TrackId);
             await SignalAsync(DoorSignalKind.Error, null, cancellationToken).ConfigureAwait(false);
-            return new DecisionOutcome([], DoorSignalKind.Error, name, e.Message);
+            return new DecisionOutcome([], DoorSignalKind.Error, e.Message);
         }
 
         Log.Decided(_logger, decision.TrackId, decision.Kind, decision.PersonId ?? "-", decision.Confidence, records.Count, decision.Latency.TotalMilliseconds);
         var signal = SignalFor(decision.Kind, records);
+        var name = decision.PersonId is { } id ? _nameOf(id) : null;
         var subject = records.Count > 0 && records[^1].Status == AttendanceStatus.NotOnRoster ? $"{name} (not on the roster)" : name;
         await SignalAsync(signal, subject, cancellationToken).ConfigureAwait(false);
-        return new DecisionOutcome(records, signal, name, null);
+        return new DecisionOutcome(records, signal, null);
     }
 
     /// <summary>

@@ -36,15 +36,12 @@ internal sealed class ModelBuild(PackageCache cache, TextWriter log)
         OnnxFile.Save(MobileFaceNet.Import(MobileFaceNet.TfLitePath(cache)), fp32Path);
         log.WriteLine($"embedder fp32: {MobileFaceNet.Package.Spec}/{MobileFaceNet.FileInPackage} -> {Fp32File} ({new FileInfo(fp32Path).Length:N0} bytes)");
 
-        var embedders = new Dictionary<string, string> { [ManifestWriter.Fp32] = Fp32File };
+        // The float embedders first: quantization reads their entries (preprocessing, file) from the manifest.
+        var embedders = new Dictionary<string, string> { [ManifestWriter.Fp32] = Fp32File, [ManifestWriter.DistilledFp32] = DistilledFp32File };
         var manifest = ManifestWriter.Write(folder, embedders, previous);
-
         QuantizeInto(folder, manifest, ManifestWriter.Fp32, Int8File, ReportFile);
-        embedders[ManifestWriter.Int8] = Int8File;
-
-        embedders[ManifestWriter.DistilledFp32] = DistilledFp32File;
-        manifest = ManifestWriter.Write(folder, embedders, previous);
         QuantizeInto(folder, manifest, ManifestWriter.DistilledFp32, DistilledInt8File, DistilledReportFile);
+        embedders[ManifestWriter.Int8] = Int8File;
         embedders[ManifestWriter.DistilledInt8] = DistilledInt8File;
         return ManifestWriter.Write(folder, embedders, previous);
     }

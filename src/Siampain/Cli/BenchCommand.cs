@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Nodes;
 using Siampain.Demo;
@@ -10,6 +9,7 @@ using Siampain.Packages;
 using Siampain.Pipeline;
 using Siampain.Recognition;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace Siampain.Cli;
 
@@ -131,7 +131,7 @@ internal static class BenchCommand
             var cost = DemoBench.Measure(() => new RecognitionPipeline(analyzer.Detector, analyzer.Embedder, gallery, busy, TimeProvider.System), image, duration, pipelineLife: 25);
             var times = cost.Milliseconds.ToList();
             table.AddRow(name, Invariant($"{cost.FacesPerFrame:0.0} (drawn {drawn})"), Invariant($"{cost.FramesPerSecond:0.0}"),
-                Invariant($"{Percentile(times, 0.5):0.0}"), Invariant($"{Percentile(times, 0.95):0.0}"));
+                Invariant($"{DemoReport.Percentile(times, 0.5):0.0}"), Invariant($"{DemoReport.Percentile(times, 0.95):0.0}"));
         }
 
         AnsiConsole.Write(table);
@@ -162,15 +162,15 @@ internal static class BenchCommand
         var capture = sightings.Select(s => s.Decision.Latency.TotalMilliseconds).Order().ToList();
         var processing = sightings.Select(s => s.ProcessingTime.TotalMilliseconds).Order().ToList();
         var table = new Table().AddColumns("", "median ms", "p95 ms", "max ms");
-        table.AddRow("capture time: first frame of the face -> deciding frame", Invariant($"{Percentile(capture, 0.5):0}"), Invariant($"{Percentile(capture, 0.95):0}"), Invariant($"{capture[^1]:0}"));
-        table.AddRow("processing of the deciding frame", Invariant($"{Percentile(processing, 0.5):0.0}"), Invariant($"{Percentile(processing, 0.95):0.0}"), Invariant($"{processing[^1]:0.0}"));
-        table.AddRow("[bold]face appears -> door signal[/]", Invariant($"{Percentile(total, 0.5):0}"), Invariant($"{Percentile(total, 0.95):0}"), Invariant($"{total[^1]:0}"));
+        table.AddRow("capture time: first frame of the face -> deciding frame", Invariant($"{DemoReport.Percentile(capture, 0.5):0}"), Invariant($"{DemoReport.Percentile(capture, 0.95):0}"), Invariant($"{capture[^1]:0}"));
+        table.AddRow("processing of the deciding frame", Invariant($"{DemoReport.Percentile(processing, 0.5):0.0}"), Invariant($"{DemoReport.Percentile(processing, 0.95):0.0}"), Invariant($"{processing[^1]:0.0}"));
+        table.AddRow("[bold]face appears -> door signal[/]", Invariant($"{DemoReport.Percentile(total, 0.5):0}"), Invariant($"{DemoReport.Percentile(total, 0.95):0}"), Invariant($"{total[^1]:0}"));
         foreach (var kind in Enum.GetValues<DecisionKind>())
         {
             var mine = sightings.Where(s => s.Decision.Kind == kind).Select(s => s.SignalLatency.TotalMilliseconds).Order().ToList();
             if (mine.Count > 0)
             {
-                table.AddRow(Invariant($"  of which {kind.ToString().ToLowerInvariant()} ({mine.Count})"), Invariant($"{Percentile(mine, 0.5):0}"), Invariant($"{Percentile(mine, 0.95):0}"), Invariant($"{mine[^1]:0}"));
+                table.AddRow(Invariant($"  of which {kind.ToString().ToLowerInvariant()} ({mine.Count})"), Invariant($"{DemoReport.Percentile(mine, 0.5):0}"), Invariant($"{DemoReport.Percentile(mine, 0.95):0}"), Invariant($"{mine[^1]:0}"));
             }
         }
 
@@ -193,11 +193,6 @@ internal static class BenchCommand
         var folder = Path.Combine(PackageCache.Default().Get(PinnedPackage.FaceApi), "demo");
         return DemoPeople.FromGroupPhotos(Directory.GetFiles(folder, "sample*.jpg").Order(StringComparer.Ordinal), analyzer);
     }
-
-    private static double Percentile(List<double> sorted, double share) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private readonly record struct RgbFrame(Imaging.RgbImage Image, int Faces);
 

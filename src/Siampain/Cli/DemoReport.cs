@@ -4,6 +4,7 @@ using Siampain.Demo;
 using Siampain.Imaging;
 using Siampain.Pipeline;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace Siampain.Cli;
 
@@ -108,8 +109,7 @@ internal static class DemoReport
         AnsiConsole.MarkupLine($"Saved the walk-ups' last frames into {Markup.Escape(folder)}.");
     }
 
-    private static double Percentile(List<double> sorted, double share) =>
+    /// <summary>The nearest-rank percentile of an ascending list (0 for an empty one).</summary>
+    internal static double Percentile(List<double> sorted, double share) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(share * sorted.Count) - 1)];
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

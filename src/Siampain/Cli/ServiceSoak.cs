@@ -7,6 +7,7 @@ using Siampain.Demo;
 using Siampain.Messaging;
 using Siampain.Recognition;
 using Spectre.Console;
+using static System.FormattableString;
 
 namespace Siampain.Cli;
 
@@ -224,8 +225,6 @@ internal static partial class ServiceSoak
         var variance = points.Sum(p => (p.X - meanX) * (p.X - meanX));
         return variance == 0 ? 0 : covariance / variance;
     }
-
-    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

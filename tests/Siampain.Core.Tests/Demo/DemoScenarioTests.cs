@@ -56,20 +56,6 @@ public sealed class DemoScenarioTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public void A_week_later_is_the_same_class_with_every_time_shifted()
-    {
-        var scenario = DemoScenario.Build(RegistryPeople.Value, new DemoScenarioOptions());
-        var later = scenario.WeeksLater(2);
-
-        Assert.Equal(scenario.SessionStart.AddDays(14), later.SessionStart);
-        Assert.Equal(scenario.SessionEnd.AddDays(14), later.SessionEnd);
-        Assert.NotEqual(scenario.SessionId, later.SessionId);
-        Assert.Equal(scenario.Passages.Select(p => p.At.AddDays(14)), later.Passages.Select(p => p.At));
-        Assert.Equal(scenario.Passages.Select(p => p.Look), later.Passages.Select(p => p.Look));
-        Assert.Equal(scenario.Course.Schedule[0].Day, later.SessionStart.DayOfWeek);
-    }
-
-    [Fact]
     public void Too_few_people_is_refused_with_a_reason()
     {
         var e = Assert.Throws<ArgumentException>(() => DemoScenario.Build([.. RegistryPeople.Value.Take(5)], new DemoScenarioOptions { Strangers = 1 }));
