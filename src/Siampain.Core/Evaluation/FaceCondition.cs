@@ -83,7 +83,7 @@ public abstract record FaceCondition(string Name)
         internal override RgbImage Apply(RgbImage image, in DetectedFace face, string key)
         {
             var masked = image.Clone();
-            SyntheticMask.Paint(masked, face, Style ?? SyntheticMaskStyle.FromSeed((int)(StableHash(key) & 0x7FFFFFFF)));
+            SyntheticMask.Paint(masked, face, Style ?? SyntheticMaskStyle.ForImage(key));
             return masked;
         }
     }
@@ -100,19 +100,8 @@ public abstract record FaceCondition(string Name)
     }
 
     /// <summary>Which front template (index into the front views) an image gets at an offset.</summary>
-    public static int FrontIndex(int fronts, string key, int offset) => (int)((StableHash(key) + (uint)offset) % (uint)fronts);
+    public static int FrontIndex(int fronts, string key, int offset) => (int)((StableHash.Of(key) + (uint)offset) % (uint)fronts);
 
     public static MaskTemplate[] Fronts(IReadOnlyList<MaskTemplate> masks) =>
         [.. masks.Where(m => !m.Name.EndsWith("_left", StringComparison.Ordinal) && !m.Name.EndsWith("_right", StringComparison.Ordinal))];
-
-    private static uint StableHash(string text)
-    {
-        var hash = 2166136261u;
-        foreach (var c in text)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return hash;
-    }
 }

@@ -48,6 +48,13 @@ public readonly record struct SyntheticMaskStyle(
         new(35, 45, 90), new(225, 160, 180), new(215, 195, 160), new(95, 110, 70),
     ];
 
+    /// <summary>
+    /// The style an image gets from its name (<paramref name="key"/>); other <paramref name="variant"/>s give the same
+    /// image other styles.
+    /// </summary>
+    public static SyntheticMaskStyle ForImage(string key, int variant = 0) =>
+        FromSeed((int)((StableHash.Of(key) + ((uint)variant * 0x9E3779B9u)) & 0x7FFFFFFF));
+
     /// <summary>A style drawn from <paramref name="seed"/>: the same seed always gives the same style.</summary>
     public static SyntheticMaskStyle FromSeed(int seed)
     {

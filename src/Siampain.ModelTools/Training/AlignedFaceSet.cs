@@ -1,12 +1,20 @@
 using Siampain.Alignment;
 using Siampain.Detection;
 using Siampain.Imaging;
+using Siampain.Masking;
 using Siampain.Models;
 
 namespace Siampain.ModelTools.Training;
 
 /// <summary>What <see cref="AlignedFaceSet.Write"/> did.</summary>
-internal sealed record AlignmentSummary(int People, int Crops, int WithoutFace, int Unreadable);
+internal sealed record AlignmentSummary(int People, int Crops, int WithoutFace, int Unreadable, int MaskedViews = 0, int MaskedMissed = 0);
+
+/// <summary>
+/// Masked views of each photo for mask-invariant training: the photo painted with the project's own masks, then
+/// detected and aligned again, as the terminal sees a masked face (a mask moves the detector's nose and mouth
+/// points, and the crop with them). Written to <paramref name="Folder"/> with the crops' layout, "_m{k}" added to the name.
+/// </summary>
+internal sealed record MaskedViews(string Folder, int PerPhoto);
 
 /// <summary>
 /// Turns an identity-per-folder photo set into the aligned crops the terminal feeds its embedder, for the Python
@@ -17,7 +25,7 @@ internal static class AlignedFaceSet
 {
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".pgm", ".ppm" };
 
-    public static AlignmentSummary Write(string source, string target, ModelManifest manifest, string embedder, TextWriter log)
+    public static AlignmentSummary Write(string source, string target, ModelManifest manifest, string embedder, TextWriter log, MaskedViews? maskedViews = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(log);
@@ -30,7 +38,7 @@ internal static class AlignedFaceSet
         var detector = new PhotoFaceDetector(blazeFace);
         var aligner = new FaceAligner(manifest.Embedder(embedder));
         var faces = new List<DetectedFace>();
-        int people = 0, crops = 0, withoutFace = 0, unreadable = 0;
+        int people = 0, crops = 0, withoutFace = 0, unreadable = 0, views = 0, viewsMissed = 0;
         foreach (var person in Directory.EnumerateDirectories(source).Order(StringComparer.Ordinal))
         {
             var written = 0;
@@ -60,11 +68,29 @@ internal static class AlignedFaceSet
                 // Group photos may catch a bystander: the person the folder is about is the largest face.
                 var face = faces.MaxBy(f => f.Box.Area);
                 var name = Path.ChangeExtension(Path.GetRelativePath(person, photo), null).Replace(Path.DirectorySeparatorChar, '_') + ".png";
-                var folder = Directory.CreateDirectory(Path.Combine(target, Path.GetFileName(person))).FullName;
-                var partial = Path.Combine(folder, name + ".partial");
-                ImageFile.SavePng(aligner.Crop(image, face), partial);
-                File.Move(partial, Path.Combine(folder, name), overwrite: true);
+                SaveCrop(aligner.Crop(image, face), Path.Combine(target, Path.GetFileName(person), name));
                 written++;
+                if (maskedViews is null)
+                {
+                    continue;
+                }
+
+                for (var k = 0; k < maskedViews.PerPhoto; k++)
+                {
+                    var painted = image.Clone();
+                    SyntheticMask.Paint(painted, face, SyntheticMaskStyle.ForImage(name, k));
+                    // Detected as the door camera's frames are (one letterboxed window at the detector's own threshold;
+                    // the photo detector's stricter score loses many masked faces the terminal finds), keeping the
+                    // detection over the same face; when the mask hides it, the keypoints found before painting, as
+                    // the evaluation does.
+                    blazeFace.Detect(painted, faces);
+                    var seen = faces.Count == 0 ? face : faces.MaxBy(f => f.Box.IntersectionOverUnion(face.Box));
+                    var lost = faces.Count == 0 || seen.Box.IntersectionOverUnion(face.Box) < 0.3f;
+                    viewsMissed += lost ? 1 : 0;
+                    var view = Path.Combine(maskedViews.Folder, Path.GetFileName(person), $"{Path.GetFileNameWithoutExtension(name)}_m{k}.png");
+                    SaveCrop(aligner.Crop(painted, lost ? face : seen), view);
+                    views++;
+                }
             }
 
             crops += written;
@@ -76,6 +102,14 @@ internal static class AlignedFaceSet
             throw new InvalidOperationException($"{source}: no face found in any photo ({withoutFace} without a face, {unreadable} unreadable)");
         }
 
-        return new AlignmentSummary(people, crops, withoutFace, unreadable);
+        return new AlignmentSummary(people, crops, withoutFace, unreadable, views, viewsMissed);
+    }
+
+    private static void SaveCrop(RgbImage crop, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var partial = path + ".partial";
+        ImageFile.SavePng(crop, partial);
+        File.Move(partial, path, overwrite: true);
     }
 }

@@ -57,6 +57,7 @@ def parser():
     d.add_argument("--data", required=True, help="aligned 112x112 crops, one folder per person (siampain-models align)")
     d.add_argument("--out", required=True, help="folder for the student ONNX file (created; never models/)")
     d.add_argument("--name", default="mobilefacenet-fp32.onnx", help="file name of the student in --out")
+    d.add_argument("--masked-data", help="masked views of the crops (siampain-models align --masked-out), same layout")
     for key, kind, text in DISTILL_OPTIONS:
         d.add_argument(f"--{key.replace('_', '-')}", type=kind, default=DISTILL_DEFAULTS[key], help=text)
 
@@ -75,7 +76,7 @@ def parser():
 # Distillation: Adam at a small rate keeps the student near the teacher; see README.md "Mask-invariant fine-tuning".
 DISTILL_DEFAULTS = {"steps": 100000, "minutes": 20.0, "batch": 32, "lr": 1e-4, "freeze": 4, "validation_share": 0.05,
                     "validation_faces": 128, "log_every": 10, "validate_every": 100, "seed": 1, "threads": 1,
-                    "contrastive": 0.0, "temperature": 0.1, "clean_weight": 1.0}
+                    "contrastive": 0.0, "temperature": 0.1, "clean_weight": 1.0, "masked_share": 0.5}
 DISTILL_OPTIONS = [
     ("steps", int, "stop after this many steps"),
     ("minutes", float, "stop once this much training time is spent"),
@@ -89,6 +90,7 @@ DISTILL_OPTIONS = [
     ("contrastive", float, "weight of the term keeping a masked face nearer its own clean embedding than other people's"),
     ("temperature", float, "softmax temperature of that term"),
     ("clean_weight", float, "weight of the term keeping clean faces where the teacher puts them"),
+    ("masked_share", float, "with --masked-data: chance that a masked face is one of its views rather than painted"),
 ]
 
 
@@ -118,9 +120,10 @@ def distill_config(args):
         if config[key] < 1:
             raise data.DataError(f"--{key.replace('_', '-')} must be at least 1, not {config[key]}")
     if not (config["minutes"] > 0 and config["lr"] > 0 and 0 < config["validation_share"] < 1 and config["freeze"] >= 0
-            and config["contrastive"] >= 0 and config["temperature"] > 0 and config["clean_weight"] >= 0):
+            and config["contrastive"] >= 0 and config["temperature"] > 0 and config["clean_weight"] >= 0
+            and 0 <= config["masked_share"] <= 1):
         raise data.DataError("--minutes, --lr and --temperature must be positive, --validation-share in (0, 1), "
-                             "--freeze, --contrastive and --clean-weight at least 0")
+                             "--masked-share in [0, 1], --freeze, --contrastive and --clean-weight at least 0")
     return config
 
 

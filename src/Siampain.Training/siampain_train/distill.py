@@ -11,13 +11,16 @@ c (--clean-weight) says how firmly clean embeddings stay where the teacher put t
 (--contrastive w, --temperature t) also asks the masked face to be nearer its own clean embedding than the
 teacher's clean embeddings of every other person in the training set (the bank, computed once; the same person's
 other photos are left out, they are not negatives): closeness alone does not say the masked face stays apart from
-other people's. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by
+other people's. With --masked-data, mask(x) is, with probability --masked-share, one of x's masked views written by
+`siampain-models align --masked-out` (painted in C#, then detected and aligned again as the terminal does) instead of
+x painted in place. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by
 writing its weights back into a copy of the original graph: the file keeps the original's inputs, outputs, layout,
 operators and opset, so the terminal, the evaluation and the quantizer take it unchanged.
 """
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 
@@ -213,6 +216,8 @@ def run(config, log):
     validation_masked = np.stack([masks.paint(c, rng) for c in validation_crops])
     log(f"{len(train_crops)} training crops of {len(names) - held} people, {len(validation_crops)} validation crops "
         f"of {held} held-out people")
+    views, views_of = (_masked_views(config["masked_data"], config["data"], train_paths, log)
+                       if config.get("masked_data") else (None, None))
 
     teacher, model = load(config["model"])
     teacher.requires_grad_(False)
@@ -246,6 +251,13 @@ def run(config, log):
         flip = rng.random(len(clean)) < 0.5
         clean[flip] = clean[flip, :, ::-1]
         masked = np.stack([masks.paint(c, rng) for c in clean])
+        if views is not None:
+            # A re-detected view instead of the painted crop: it is aligned where the detector puts a masked face,
+            # which is what the terminal feeds the embedder. Mirrored with its clean crop.
+            for row, crop in enumerate(picked):
+                if len(views_of[crop]) and rng.random() < config["masked_share"]:
+                    view = views[rng.choice(views_of[crop])]
+                    masked[row] = view[:, ::-1] if flip[row] else view
         with torch.no_grad():
             target = teacher(to_input(clean))
         out = student(to_input(np.concatenate([masked, clean])))
@@ -270,6 +282,30 @@ def run(config, log):
         log(f"step {step} {validate()}")
         save(student, model, out_path)
     log(f"wrote {out_path} after {step} steps, {spent / 60:.1f} training minutes")
+
+
+def _masked_views(folder, root, train_paths, log):
+    """The masked views `siampain-models align --masked-out` wrote for the training crops (PERSON/NAME_mK.png
+    for PERSON/NAME.png), as one array and, per training crop, the indices of its views in it."""
+    if not os.path.isdir(folder):
+        raise data.DataError(f"{folder}: is not a folder")
+    written = {}
+    for person in sorted(os.listdir(folder)):
+        if os.path.isdir(os.path.join(folder, person)):
+            for name in sorted(os.listdir(os.path.join(folder, person))):
+                view = re.fullmatch(r"(.+)_m\d+\.png", name)
+                if view:
+                    written.setdefault(os.path.join(person, view.group(1)), []).append(os.path.join(folder, person, name))
+    crops, views_of = [], []
+    for path in train_paths:
+        found = written.get(os.path.splitext(os.path.relpath(path, root))[0], [])
+        views_of.append(np.arange(len(crops), len(crops) + len(found)))
+        crops.extend(read_aligned(view) for view in found)
+    if not crops:
+        raise data.DataError(f"{folder}: holds no masked view of a training crop (PERSON/NAME_m0.png for PERSON/NAME.png, "
+                             f"as siampain-models align --masked-out writes them)")
+    log(f"{len(crops)} masked views for {sum(1 for v in views_of if len(v))} of {len(train_paths)} training crops")
+    return np.stack(crops), views_of
 
 
 def _teacher_bank(teacher, crops, batch=128):

@@ -59,25 +59,61 @@ class ExecutorTests(unittest.TestCase):
         self.assertEqual([False] * 4 + [True] * (len(convs) - 4), trainable)
 
 
+def _reference_faces(folder):
+    """The reference crops as a data set of one person each."""
+    faces = os.path.join(folder, "faces")
+    for i, name in enumerate(sorted(f for f in os.listdir(REFERENCE) if f.endswith(".png"))):
+        os.makedirs(os.path.join(faces, f"person{i:02d}"))
+        shutil.copy(os.path.join(REFERENCE, name), os.path.join(faces, f"person{i:02d}", name))
+    return faces
+
+
+def _short_run(folder, faces, **settings):
+    return {"model": MODEL, "data": faces, "out": os.path.join(folder, "out"), "name": "student.onnx",
+            "steps": 2, "minutes": 5.0, "batch": 4, "lr": 1e-4, "freeze": 4, "validation_share": 0.2,
+            "validation_faces": 4, "log_every": 1, "validate_every": 100, "seed": 1, "threads": 1,
+            "contrastive": 1.0, "temperature": 0.1, "clean_weight": 1.0, **settings}
+
+
 class DistillRunTests(unittest.TestCase):
     def test_a_short_run_logs_finite_losses_and_writes_a_student(self):
         with tempfile.TemporaryDirectory() as folder:
-            faces = os.path.join(folder, "faces")
-            for i, name in enumerate(sorted(f for f in os.listdir(REFERENCE) if f.endswith(".png"))):
-                os.makedirs(os.path.join(faces, f"person{i:02d}"))
-                shutil.copy(os.path.join(REFERENCE, name), os.path.join(faces, f"person{i:02d}", name))
             lines = []
-            config = {"model": MODEL, "data": faces, "out": os.path.join(folder, "out"), "name": "student.onnx",
-                      "steps": 2, "minutes": 5.0, "batch": 4, "lr": 1e-4, "freeze": 4, "validation_share": 0.2,
-                      "validation_faces": 4, "log_every": 1, "validate_every": 100, "seed": 1, "threads": 1,
-                      "contrastive": 1.0, "temperature": 0.1, "clean_weight": 1.0}
-            distill.run(config, lines.append)
+            distill.run(_short_run(folder, _reference_faces(folder)), lines.append)
             self.assertTrue(os.path.isfile(os.path.join(folder, "out", "student.onnx")))
         losses = [float(line.split()[3]) for line in lines if " loss " in line]
         self.assertEqual(2, len(losses))
         self.assertTrue(all(np.isfinite(losses)))
         self.assertIn("val_cos_masked", lines[-2])
         self.assertIn("val_top1_masked", lines[-2])
+
+    def test_masked_views_are_matched_to_their_crops_by_name(self):
+        with tempfile.TemporaryDirectory() as folder:
+            faces = _reference_faces(folder)
+            views = os.path.join(folder, "views")
+            for person in sorted(os.listdir(faces))[:6]:
+                os.makedirs(os.path.join(views, person))
+                name = os.listdir(os.path.join(faces, person))[0]
+                for k in range(2):
+                    shutil.copy(os.path.join(faces, person, name),
+                                os.path.join(views, person, f"{os.path.splitext(name)[0]}_m{k}.png"))
+            lines = []
+            distill.run(_short_run(folder, faces, masked_data=views, masked_share=1.0), lines.append)
+            self.assertTrue(os.path.isfile(os.path.join(folder, "out", "student.onnx")))
+        counted = next(line for line in lines if "masked views" in line).split()
+        # Six people with views; the validation share holds some of them out of training.
+        self.assertEqual(2 * int(counted[4]), int(counted[0]))
+        self.assertLessEqual(int(counted[4]), 6)
+        self.assertGreater(int(counted[4]), 0)
+
+    def test_masked_views_that_match_no_crop_are_refused_naming_the_folder(self):
+        with tempfile.TemporaryDirectory() as folder:
+            views = os.path.join(folder, "views", "stranger")
+            os.makedirs(views)
+            shutil.copy(os.path.join(REFERENCE, sorted(os.listdir(REFERENCE))[-1]), os.path.join(views, "x_m0.png"))
+            with self.assertRaisesRegex(distill.data.DataError, "views: holds no masked view of a training crop"):
+                distill.run(_short_run(folder, _reference_faces(folder), masked_data=os.path.dirname(views)),
+                            lambda line: None)
 
     def test_crops_that_are_not_aligned_are_refused_naming_the_file(self):
         with tempfile.TemporaryDirectory() as folder:

@@ -38,6 +38,39 @@ public sealed class AlignCommandTests : IDisposable
     }
 
     [Fact]
+    public void Align_with_masked_views_writes_that_many_masked_crops_per_photo_the_same_on_every_run()
+    {
+        var data = Directory.CreateDirectory(_temp.File("photos")).FullName;
+        Copy(1, data, "personA", "sample1.jpg");
+        Copy(3, data, "personB", "sample3.jpg");
+        var crops = _temp.File("crops");
+        var masked = _temp.File("masked");
+
+        var (exitCode, text, error) = Run("align", "--data", data, "--out", crops, "--models", TestAssets.ModelsFolder, "--masked-out", masked, "--masked-views", "2");
+        var first = File.ReadAllBytes(Path.Combine(masked, "personA", "sample1_m0.png"));
+        Run("align", "--data", data, "--out", crops, "--models", TestAssets.ModelsFolder, "--masked-out", masked, "--masked-views", "2");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("wrote 4 masked views", text);
+        string[] expected = [Path.Combine("personA", "sample1_m0.png"), Path.Combine("personA", "sample1_m1.png"), Path.Combine("personB", "sample3_m0.png"), Path.Combine("personB", "sample3_m1.png")];
+        Assert.Equal(expected, Directory.GetFiles(masked, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(masked, f)).Order(StringComparer.Ordinal));
+        Assert.Equal(first, File.ReadAllBytes(Path.Combine(masked, "personA", "sample1_m0.png")));
+        Assert.NotEqual(first, File.ReadAllBytes(Path.Combine(masked, "personA", "sample1_m1.png")));
+        var clean = ImageFile.Load(Path.Combine(crops, "personA", "sample1.png"));
+        var view = ImageFile.Load(Path.Combine(masked, "personA", "sample1_m0.png"));
+        Assert.Equal((clean.Width, clean.Height), (view.Width, view.Height));
+    }
+
+    [Fact]
+    public void Align_refuses_a_masked_view_count_out_of_range()
+    {
+        var (exitCode, _, error) = Run("align", "--data", _temp.Path, "--out", _temp.File("crops"), "--models", TestAssets.ModelsFolder, "--masked-out", _temp.File("m"), "--masked-views", "0");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("--masked-views must be between 1 and 16", error);
+    }
+
+    [Fact]
     public void Align_of_a_set_without_any_readable_face_fails_naming_the_folder()
     {
         var data = Directory.CreateDirectory(_temp.File("broken")).FullName;
