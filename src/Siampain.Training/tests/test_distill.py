@@ -128,6 +128,14 @@ class DistillRunTests(unittest.TestCase):
                 distill.run(config, lambda line: None)
 
 
+class DistillOptionTests(unittest.TestCase):
+    def test_a_masked_share_outside_zero_to_one_is_refused(self):
+        from siampain_train.__main__ import distill_config, parser
+        args = parser().parse_args(["distill", "--model", MODEL, "--data", "faces", "--out", "out", "--masked-share", "1.5"])
+        with self.assertRaisesRegex(distill.data.DataError, r"--masked-share in \[0, 1\]"):
+            distill_config(args)
+
+
 class ModelsFolderTests(unittest.TestCase):
     def test_the_copy_points_the_manifest_at_the_student_and_drops_a_missing_int8(self):
         import hashlib
