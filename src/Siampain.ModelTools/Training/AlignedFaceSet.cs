@@ -7,7 +7,7 @@ using Siampain.Models;
 namespace Siampain.ModelTools.Training;
 
 /// <summary>What <see cref="AlignedFaceSet.Write"/> did.</summary>
-internal sealed record AlignmentSummary(int People, int Crops, int WithoutFace, int Unreadable, int MaskedViews = 0, int MaskedMissed = 0);
+internal sealed record AlignmentSummary(int People, int Crops, int WithoutFace, int Unreadable, int MaskedViews, int MaskedMissed);
 
 /// <summary>
 /// Masked views of each photo for mask-invariant training: the photo painted with the project's own masks, then
@@ -23,6 +23,9 @@ internal sealed record MaskedViews(string Folder, int PerPhoto);
 /// </summary>
 internal static class AlignedFaceSet
 {
+    // Below this overlap with the face found before painting, a detection in the painted photo is another face.
+    private const float SameFaceOverlap = 0.3f;
+
     private static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".pgm", ".ppm" };
 
     public static AlignmentSummary Write(string source, string target, ModelManifest manifest, string embedder, TextWriter log, MaskedViews? maskedViews = null)
@@ -79,16 +82,13 @@ internal static class AlignedFaceSet
                 {
                     var painted = image.Clone();
                     SyntheticMask.Paint(painted, face, SyntheticMaskStyle.ForImage(name, k));
-                    // Detected as the door camera's frames are (one letterboxed window at the detector's own threshold;
-                    // the photo detector's stricter score loses many masked faces the terminal finds), keeping the
-                    // detection over the same face; when the mask hides it, the keypoints found before painting, as
-                    // the evaluation does.
-                    blazeFace.Detect(painted, faces);
-                    var seen = faces.Count == 0 ? face : faces.MaxBy(f => f.Box.IntersectionOverUnion(face.Box));
-                    var lost = faces.Count == 0 || seen.Box.IntersectionOverUnion(face.Box) < 0.3f;
-                    viewsMissed += lost ? 1 : 0;
+
+                    // Where the mask hides the face from the detector, the keypoints found before painting, as the
+                    // evaluation does.
+                    var seen = Redetect(blazeFace, painted, face, faces);
+                    viewsMissed += seen is null ? 1 : 0;
                     var view = Path.Combine(maskedViews.Folder, Path.GetFileName(person), $"{Path.GetFileNameWithoutExtension(name)}_m{k}.png");
-                    SaveCrop(aligner.Crop(painted, lost ? face : seen), view);
+                    SaveCrop(aligner.Crop(painted, seen ?? face), view);
                     views++;
                 }
             }
@@ -103,6 +103,24 @@ internal static class AlignedFaceSet
         }
 
         return new AlignmentSummary(people, crops, withoutFace, unreadable, views, viewsMissed);
+    }
+
+    /// <summary>
+    /// The painted photo's face, detected as the door camera's frames are (one letterboxed window at the detector's own
+    /// threshold; the photo detector's stricter score loses many masked faces the terminal finds): the detection over
+    /// the face found before painting, or null when there is none.
+    /// </summary>
+    private static DetectedFace? Redetect(BlazeFaceDetector detector, RgbImage painted, in DetectedFace unpainted, List<DetectedFace> faces)
+    {
+        detector.Detect(painted, faces);
+        var box = unpainted.Box;
+        if (faces.Count == 0)
+        {
+            return null;
+        }
+
+        var best = faces.MaxBy(f => f.Box.IntersectionOverUnion(box));
+        return best.Box.IntersectionOverUnion(box) < SameFaceOverlap ? null : best;
     }
 
     private static void SaveCrop(RgbImage crop, string path)

@@ -253,7 +253,8 @@ def run(config, log):
         masked = np.stack([masks.paint(c, rng) for c in clean])
         if views is not None:
             # A re-detected view instead of the painted crop: it is aligned where the detector puts a masked face,
-            # which is what the terminal feeds the embedder. Mirrored with its clean crop.
+            # which is what the terminal feeds the embedder. Mirrored with its clean crop. Every crop is painted
+            # above all the same: that order of random draws is what reproduces the shipped student.
             for row, crop in enumerate(picked):
                 if len(views_of[crop]) and rng.random() < config["masked_share"]:
                     view = views[rng.choice(views_of[crop])]
