@@ -27,7 +27,7 @@ public static class DemoEnrolment
                 ?? throw new InvalidDataException($"{person.Name}: the enrolment photo holds no face the detector can find.");
             List<FaceTemplate> templates =
             [
-                Template(analyzer.Embed(photo, face), masked: false),
+                Template(analyzer.EmbedTemplate(photo, face), masked: false),
                 .. MaskedTemplates.Embed(analyzer.Embedder, photo, face).Select(e => Template(e, masked: true)),
             ];
 

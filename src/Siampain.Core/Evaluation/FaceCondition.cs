@@ -1,6 +1,7 @@
 using Siampain.Detection;
 using Siampain.Imaging;
 using Siampain.Masking;
+using Siampain.Models;
 
 namespace Siampain.Evaluation;
 
@@ -40,7 +41,18 @@ public abstract record FaceCondition(string Name)
     /// <summary>A template condition embedded at the keypoints found before masking (an oracle: the terminal cannot do this).</summary>
     public FaceCondition AtCleanKeypoints() => this with { Name = $"{Name}-cleankp", KeepCleanKeypoints = true };
 
+    /// <summary>The same condition embedded together with its mirror image (<see cref="MirrorPolicy"/>).</summary>
+    public FaceCondition Mirrored() => this with { Name = $"{Name}-mirrored", IsMirrored = true };
+
+    /// <summary>This condition embedded as enrolment embeds a template under <paramref name="policy"/>.</summary>
+    public FaceCondition AsTemplate(MirrorPolicy policy) => policy.MirrorsTemplates ? Mirrored() : this;
+
+    /// <summary>This condition embedded as the door embeds a face the mask classifier called <paramref name="masked"/> (or not).</summary>
+    public FaceCondition AsProbe(MirrorPolicy policy, bool masked) => policy.MirrorsProbe(masked) ? Mirrored() : this;
+
     public bool IsEyeAligned { get; private init; }
+
+    public bool IsMirrored { get; private init; }
 
     /// <summary>Whether a masked image keeps the clean keypoints instead of being detected again.</summary>
     public bool KeepCleanKeypoints { get; private init; }

@@ -6,6 +6,12 @@ using Siampain.Recognition;
 
 namespace Siampain.Evaluation;
 
+/// <summary>Probe images embedded both ways the door may embed them, by what the mask classifier says.</summary>
+public sealed record ProbeSets(FaceEmbeddingSet Unmasked, FaceEmbeddingSet Masked)
+{
+    public FaceEmbeddingSet For(bool masked) => masked ? Masked : Unmasked;
+}
+
 /// <summary>How one evaluation image was turned into an embedding.</summary>
 public enum FaceSource
 {
@@ -144,6 +150,22 @@ public sealed class FaceEmbeddingSet
         return sets;
     }
 
+    /// <summary>
+    /// <paramref name="images"/> in <paramref name="condition"/> embedded as the door embeds a face the mask classifier
+    /// calls unmasked and one it calls masked (one set for both when the embedder's mirror policy treats them alike).
+    /// A set in <paramref name="built"/> of the wanted condition, covering the images, is used instead of embedding again.
+    /// </summary>
+    public static ProbeSets BuildProbes(FaceAnalyzer analyzer, string root, IReadOnlyCollection<string> images, FaceCondition condition, IProgress<int>? progress = null, Action<string, RgbImage>? masked = null, string? cacheFolder = null, params FaceEmbeddingSet[] built)
+    {
+        ArgumentNullException.ThrowIfNull(analyzer);
+        ArgumentNullException.ThrowIfNull(condition);
+        var policy = analyzer.Embedder.Mirror;
+        FaceEmbeddingSet For(FaceCondition wanted, FaceEmbeddingSet[] candidates) =>
+            candidates.FirstOrDefault(s => s.Condition == wanted) ?? Build(analyzer, root, images, [wanted], progress, masked, cacheFolder)[0];
+        var unmasked = For(condition.AsProbe(policy, masked: false), built);
+        return new ProbeSets(unmasked, For(condition.AsProbe(policy, masked: true), [unmasked, .. built]));
+    }
+
     private static float[] Embed(FaceAnalyzer analyzer, RgbImage image, in DetectedFace detected, FaceCondition condition)
     {
         var face = condition.IsEyeAligned ? EyeAlignment.FromEyes(detected, analyzer.Embedder.Manifest.AlignmentTemplate) : detected;
@@ -157,7 +179,7 @@ public sealed class FaceEmbeddingSet
             return features;
         }
 
-        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face) : UpperFace.Embed(analyzer, image, face, condition.FirstBlankRow);
+        return condition.FirstBlankRow == int.MaxValue ? analyzer.Embed(image, face, condition.IsMirrored) : UpperFace.Embed(analyzer, image, face, condition.FirstBlankRow, condition.IsMirrored);
     }
 
     private static int Width(FaceAnalyzer analyzer, FaceCondition condition) => condition.IsMaskFeatures ? MaskFeatures.Count : analyzer.Embedder.Dimensions;

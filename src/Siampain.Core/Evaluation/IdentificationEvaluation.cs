@@ -52,9 +52,14 @@ public static class IdentificationEvaluation
         var enrolment = identities.Values.SelectMany(v => v.Take(Math.Min(galleryPerPerson, v.Count - 1))).ToList();
         var masked = probeMasks is not null;
         var tick = LfwEvaluation.Tick(progress, masked ? enrolment.Count + images.Count : images.Count);
+        // Templates and probes are embedded as the terminal embeds them (the mirror policy may treat them apart).
+        var policy = analyzer.Embedder.Mirror;
         FaceCondition[] galleryConditions = masked ? [FaceCondition.Clean, .. FaceCondition.Enrolment] : [FaceCondition.Clean];
-        var gallerySets = FaceEmbeddingSet.Build(analyzer, root, masked ? enrolment : images, galleryConditions, tick, cacheFolder: cacheFolder);
-        var probes = masked ? FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!)], tick, cacheFolder: cacheFolder)[0] : gallerySets[0];
+        var gallerySets = FaceEmbeddingSet.Build(analyzer, root, masked ? enrolment : images, [.. galleryConditions.Select(c => c.AsTemplate(policy))], tick, cacheFolder: cacheFolder);
+        var probeSets = masked
+            ? FaceEmbeddingSet.BuildProbes(analyzer, root, images, FaceCondition.Template(probeMasks!), tick, cacheFolder: cacheFolder)
+            : FaceEmbeddingSet.BuildProbes(analyzer, root, images, FaceCondition.Clean, tick, cacheFolder: cacheFolder, built: gallerySets[0]);
+        var probes = masked ? probeSets.Masked : probeSets.Unmasked;
 
         List<Strategy> strategies = [new("cosine", false, (g, p) => g.Match(probes[p].Embedding))];
         if (masked)
@@ -65,7 +70,11 @@ public static class IdentificationEvaluation
             if (classifier is not null)
             {
                 var crops = FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!).MaskFeatures()], cacheFolder: cacheFolder)[0];
-                strategies.Add(new("runtime", true, (g, p) => g.Match(probes[p].Embedding, classifier.IsMasked(crops[p].Embedding))));
+                strategies.Add(new("runtime", true, (g, p) =>
+                {
+                    var calledMasked = classifier.IsMasked(crops[p].Embedding);
+                    return g.Match(probeSets.For(calledMasked)[p].Embedding, calledMasked);
+                }));
             }
         }
 

@@ -38,9 +38,13 @@ public static class LfwEvaluation
         ArgumentNullException.ThrowIfNull(analyzer);
         var pairs = LfwPairs.Load(lfwFolder, folds);
         var images = pairs.Select(p => p.First).Union(pairs.Select(p => p.Second)).ToList();
-        var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, images, [FaceCondition.Clean], Tick(progress, images.Count), cacheFolder: cacheFolder)[0];
+        var tick = Tick(progress, images.Count);
+
+        // The first photo of a pair is enrolled, the second comes to the door: each embedded as the terminal would.
+        var clean = FaceEmbeddingSet.Build(analyzer, lfwFolder, images, [FaceCondition.Clean.AsTemplate(analyzer.Embedder.Mirror)], tick, cacheFolder: cacheFolder)[0];
+        var probes = FaceEmbeddingSet.BuildProbes(analyzer, lfwFolder, images, FaceCondition.Clean, tick, cacheFolder: cacheFolder, built: clean).Unmasked;
         var scored = pairs.Select(p => new ScoredPair(
-            TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding), p.Same, p.Fold)).ToList();
+            TensorPrimitives.Dot(clean[p.First].Embedding, probes[p.Second].Embedding), p.Same, p.Fold)).ToList();
         return Report("lfw", analyzer.Embedder.ModelId, scored, [(clean, images)]);
     }
 

@@ -27,6 +27,8 @@ public sealed record MaskedLfwResult(string Protocol, IReadOnlyList<Verification
 /// <c>bothMasked</c> both images do, with different templates. Strategies compared on the same embeddings:
 /// plain cosine, and occlusion-consistent matching, where the unmasked first image is painted with the project's
 /// enrolment masks (as enrolment does with a person's photos) and the masked probe is compared masked with masked.
+/// First images are embedded as templates and second images as the door embeds a face, mirrored or not as the
+/// embedder's <see cref="MirrorPolicy"/> says for what the mask classifier calls it.
 /// </summary>
 public static class MaskedLfwEvaluation
 {
@@ -49,11 +51,15 @@ public static class MaskedLfwEvaluation
         var (training, heldOutPeople) = SplitForClassifier(lfwFolder);
         var tick = LfwEvaluation.Tick(progress, all.Count + seconds.Count + (bothMasked ? firsts.Count : 0) + training.Count);
 
-        FaceCondition[] plainConditions = [FaceCondition.Clean, .. FaceCondition.Enrolment];
-        var plain = FaceEmbeddingSet.Build(analyzer, lfwFolder, all, plainConditions, tick, cacheFolder: cacheFolder);
-        var clean = plain[0];
-        var enrolled = plain[1..];
-        var probe = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, [FaceCondition.Template(masks)], tick, masked, cacheFolder)[0];
+        // First images are enrolled, second images come to the door: each is embedded as the terminal would
+        // (templates and probes may differ in mirroring, and a probe by what the mask classifier says).
+        var policy = analyzer.Embedder.Mirror;
+        FaceCondition[] templateConditions = [.. ((FaceCondition[])[FaceCondition.Clean, .. FaceCondition.Enrolment]).Select(c => c.AsTemplate(policy))];
+        var templates = FaceEmbeddingSet.Build(analyzer, lfwFolder, all, templateConditions, tick, cacheFolder: cacheFolder);
+        var clean = templates[0];
+        var enrolled = templates[1..];
+        var probes = FaceEmbeddingSet.BuildProbes(analyzer, lfwFolder, seconds, FaceCondition.Template(masks), tick, masked, cacheFolder);
+        var probe = probes.Masked;
         bool HeldOut(string image) => heldOutPeople.Contains(Path.GetDirectoryName(image)!);
         var embeddingClassifier = FitClassifier(analyzer, lfwFolder, training, [FaceCondition.Clean, FaceCondition.SyntheticVaried], clean, [.. firsts.Where(HeldOut)], probe, [.. seconds.Where(HeldOut)], tick, cacheFolder);
         var cropFeatures = FaceEmbeddingSet.Build(analyzer, lfwFolder, all, [FaceCondition.Clean.MaskFeatures()], tick, cacheFolder: cacheFolder)[0];
@@ -61,6 +67,7 @@ public static class MaskedLfwEvaluation
         var classifier = FitClassifier(analyzer, lfwFolder, training, [FaceCondition.Clean.MaskFeatures(), FaceCondition.SyntheticVaried.MaskFeatures()], cropFeatures, [.. firsts.Where(HeldOut)], probeFeatures, [.. seconds.Where(HeldOut)], tick, cacheFolder);
         var model = analyzer.Embedder.ModelId;
         var mask = new MaskClassifier(classifier.Parameters);
+        bool CalledMasked(LfwPair p) => mask.IsMasked(probeFeatures[p.Second].Embedding);
 
         var protocol = bothMasked ? "masked-lfw-both" : "masked-lfw";
         var reports = new List<VerificationReport>();
@@ -68,7 +75,7 @@ public static class MaskedLfwEvaluation
         {
             // The first image wears a template other than its partner's: offset 1, or 2 when 1 lands on the same one.
             var fronts = FaceCondition.Fronts(masks).Length;
-            var other = FaceEmbeddingSet.Build(analyzer, lfwFolder, firsts, [FaceCondition.Template(masks, 1), FaceCondition.Template(masks, 2)], tick, masked, cacheFolder);
+            var other = FaceEmbeddingSet.Build(analyzer, lfwFolder, firsts, [FaceCondition.Template(masks, 1).AsTemplate(policy), FaceCondition.Template(masks, 2).AsTemplate(policy)], tick, masked, cacheFolder);
             FaceEmbeddingSet FirstSet(LfwPair p) =>
                 FaceCondition.FrontIndex(fronts, p.First, 1) == FaceCondition.FrontIndex(fronts, p.Second, 0) ? other[1] : other[0];
             var sets = new List<(FaceEmbeddingSet, IReadOnlyCollection<string>)>
@@ -78,20 +85,24 @@ public static class MaskedLfwEvaluation
                 (other[1], pairs.Where(p => FirstSet(p) == other[1]).Select(p => p.First).Distinct().ToList()),
             };
 
-            // Two masked photos: both sides already look alike below the eyes, so plain cosine is what runs.
-            var scored = pairs.Select(p => new ScoredPair(TensorPrimitives.Dot(FirstSet(p)[p.First].Embedding, probe[p.Second].Embedding), p.Same, p.Fold)).ToList();
-            reports.Add(LfwEvaluation.Report($"{protocol}/cosine", model, scored, sets));
-            reports.Add(LfwEvaluation.Report($"{protocol}/{RuntimeStrategy}", model, scored, sets));
+            // Two masked photos: both sides already look alike below the eyes, so plain cosine is what runs, with the
+            // probe embedded as the classifier's verdict has the door embed it.
+            ScoredPair Scored(LfwPair p, FaceEmbeddingSet second) => new(TensorPrimitives.Dot(FirstSet(p)[p.First].Embedding, second[p.Second].Embedding), p.Same, p.Fold);
+            reports.Add(LfwEvaluation.Report($"{protocol}/cosine", model, [.. pairs.Select(p => Scored(p, probe))], sets));
+            reports.Add(LfwEvaluation.Report($"{protocol}/{RuntimeStrategy}", model, [.. pairs.Select(p => Scored(p, probes.For(CalledMasked(p))))], sets));
             reports.Add(LfwEvaluation.Report($"{protocol}/siamese-head", model, HeadScores(pairs, clean, enrolled, p => FirstSet(p)[p.First].Embedding, p => probe[p.Second].Embedding), sets));
             return new MaskedLfwResult(protocol, reports, classifier, embeddingClassifier);
         }
 
         var used = new List<(FaceEmbeddingSet, IReadOnlyCollection<string>)> { (clean, firsts), (probe, seconds) };
-        var upperFirsts = FaceEmbeddingSet.Build(analyzer, lfwFolder, firsts, [FaceCondition.Clean.UpperFace(UpperFaceRow)], tick, cacheFolder: cacheFolder)[0];
-        var upperSeconds = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, [FaceCondition.Template(masks).UpperFace(UpperFaceRow)], tick, cacheFolder: cacheFolder)[0];
+        var upperFirsts = FaceEmbeddingSet.Build(analyzer, lfwFolder, firsts, [FaceCondition.Clean.UpperFace(UpperFaceRow).AsTemplate(policy)], tick, cacheFolder: cacheFolder)[0];
+        var upperSeconds = FaceEmbeddingSet.Build(analyzer, lfwFolder, seconds, [FaceCondition.Template(masks).UpperFace(UpperFaceRow).AsProbe(policy, masked: true)], tick, cacheFolder: cacheFolder)[0];
         float Upper(LfwPair p) => TensorPrimitives.Dot(upperFirsts[p.First].Embedding, upperSeconds[p.Second].Embedding);
         float Cosine(LfwPair p) => TensorPrimitives.Dot(clean[p.First].Embedding, probe[p.Second].Embedding);
         float EnrolMax(LfwPair p) => enrolled.Max(s => TensorPrimitives.Dot(s[p.First].Embedding, probe[p.Second].Embedding));
+
+        // A masked probe the classifier misses is embedded and matched as an unmasked face.
+        float AsUnmasked(LfwPair p) => TensorPrimitives.Dot(clean[p.First].Embedding, probes.Unmasked[p.Second].Embedding);
         var strategies = new (string Name, Func<LfwPair, float> Score)[]
         {
             ("cosine", Cosine),
@@ -104,9 +115,9 @@ public static class MaskedLfwEvaluation
             ("fusion-0.4-cosine+0.6-enrol-max", p => (0.4f * Cosine(p)) + (0.6f * EnrolMax(p))),
             ($"upper-face-{UpperFaceRow}", Upper),
             ($"fusion-cosine+enrol-max+upper-face-{UpperFaceRow}", p => (Cosine(p) + EnrolMax(p) + Upper(p)) / 3),
-            ("classifier+enrol-masks-max", p => mask.IsMasked(probeFeatures[p.Second].Embedding) ? EnrolMax(p) : Cosine(p)),
-            ("classifier+clean+enrol-masks-max", p => mask.IsMasked(probeFeatures[p.Second].Embedding) ? MathF.Max(Cosine(p), EnrolMax(p)) : Cosine(p)),
-            (RuntimeStrategy, p => mask.IsMasked(probeFeatures[p.Second].Embedding) ? (Cosine(p) + EnrolMax(p)) / 2 : Cosine(p)),
+            ("classifier+enrol-masks-max", p => CalledMasked(p) ? EnrolMax(p) : AsUnmasked(p)),
+            ("classifier+clean+enrol-masks-max", p => CalledMasked(p) ? MathF.Max(Cosine(p), EnrolMax(p)) : AsUnmasked(p)),
+            (RuntimeStrategy, p => CalledMasked(p) ? (Cosine(p) + EnrolMax(p)) / 2 : AsUnmasked(p)),
         };
         foreach (var (name, score) in strategies)
         {
@@ -115,13 +126,16 @@ public static class MaskedLfwEvaluation
         }
 
         reports.Add(LfwEvaluation.Report($"{protocol}/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => probe[p.Second].Embedding), used));
-        var cleanFusion = pairs.Select(p => new ScoredPair((TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding) + enrolled.Max(s => TensorPrimitives.Dot(s[p.First].Embedding, clean[p.Second].Embedding))) / 2, p.Same, p.Fold)).ToList();
-        reports.Add(LfwEvaluation.Report("lfw/fusion-cosine+enrol-max", model, cleanFusion, [(clean, all)]));
 
-        // Clean pairs the way the terminal treats them: an unmasked face the classifier wrongly calls masked is matched fused.
-        var cleanRuntime = pairs.Select((p, i) => new ScoredPair(mask.IsMasked(cropFeatures[p.Second].Embedding) ? cleanFusion[i].Score : TensorPrimitives.Dot(clean[p.First].Embedding, clean[p.Second].Embedding), p.Same, p.Fold)).ToList();
-        reports.Add(LfwEvaluation.Report($"lfw/{RuntimeStrategy}", model, cleanRuntime, [(clean, all)]));
-        reports.Add(LfwEvaluation.Report("lfw/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => clean[p.Second].Embedding), [(clean, all)]));
+        // Clean pairs: the second photo at the door, embedded and matched by what the classifier calls it; an unmasked
+        // face it wrongly calls masked is matched fused.
+        var cleanProbes = FaceEmbeddingSet.BuildProbes(analyzer, lfwFolder, seconds, FaceCondition.Clean, tick, cacheFolder: cacheFolder, built: clean);
+        float CleanFused(LfwPair p) => (TensorPrimitives.Dot(clean[p.First].Embedding, cleanProbes.Masked[p.Second].Embedding) + enrolled.Max(s => TensorPrimitives.Dot(s[p.First].Embedding, cleanProbes.Masked[p.Second].Embedding))) / 2;
+        float CleanCosine(LfwPair p) => TensorPrimitives.Dot(clean[p.First].Embedding, cleanProbes.Unmasked[p.Second].Embedding);
+        var cleanUsed = new List<(FaceEmbeddingSet, IReadOnlyCollection<string>)> { (clean, all) };
+        reports.Add(LfwEvaluation.Report("lfw/fusion-cosine+enrol-max", model, [.. pairs.Select(p => new ScoredPair(CleanFused(p), p.Same, p.Fold))], cleanUsed));
+        reports.Add(LfwEvaluation.Report($"lfw/{RuntimeStrategy}", model, [.. pairs.Select(p => new ScoredPair(mask.IsMasked(cropFeatures[p.Second].Embedding) ? CleanFused(p) : CleanCosine(p), p.Same, p.Fold))], cleanUsed));
+        reports.Add(LfwEvaluation.Report("lfw/siamese-head", model, HeadScores(pairs, clean, enrolled, p => clean[p.First].Embedding, p => cleanProbes.Unmasked[p.Second].Embedding), cleanUsed));
 
         return new MaskedLfwResult(protocol, reports, classifier, embeddingClassifier);
     }

@@ -23,7 +23,7 @@ public static class UpperFace
     }
 
     /// <summary>The embedding of the face's upper part only: rows from <paramref name="firstBlankRow"/> of the crop are blanked.</summary>
-    public static float[] Embed(FaceAnalyzer analyzer, RgbImage image, in DetectedFace face, int firstBlankRow)
+    public static float[] Embed(FaceAnalyzer analyzer, RgbImage image, in DetectedFace face, int firstBlankRow, bool mirrored = false)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var embedder = analyzer.Embedder;
@@ -31,7 +31,7 @@ public static class UpperFace
         var slot = embedder.Slot(0);
         embedder.Aligner.AlignInto(image, face, slot);
         Blank(slot, embedder.Aligner.Size, firstBlankRow);
-        embedder.EmbedSlots(1, embedding);
+        embedder.EmbedSlots(1, embedding, [mirrored]);
         return embedding;
     }
 }

@@ -1,5 +1,6 @@
 using Siampain.Detection;
 using Siampain.Imaging;
+using Siampain.Models;
 using Siampain.Pipeline;
 using Siampain.Recognition;
 using Siampain.Storage;
@@ -73,7 +74,7 @@ public sealed class PhotoEnroller
         }
 
         var embedding = new float[embedder.Dimensions];
-        embedder.EmbedSlots(1, embedding);
+        embedder.EmbedSlots(1, embedding, [embedder.Mirror.MirrorsTemplates]);
         return new PhotoCheck(path, embedding, null, MaskedTemplates.Embed(embedder, image, face));
     }
 

@@ -153,7 +153,47 @@ public sealed record EmbedderManifest : ModelFile
 
     /// <summary>How masked faces are told apart and matched; absent = every face is matched as unmasked.</summary>
     public MaskedMatchingManifest? Masked { get; init; }
+
+    /// <summary>
+    /// Which faces are embedded together with their mirror image; the thresholds above were fitted that way, so
+    /// evaluation writes it with them. Absent = none.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public MirrorPolicy Mirror { get; init; }
 }
+
+/// <summary>
+/// Test-time mirroring: a face and its left-right mirror image are embedded in the same batch and the two
+/// embeddings averaged. A face is close to symmetric, its photo is not (light from one side, a turned head, a mask
+/// pulled askew), and the average keeps what both views share. It costs a second pass of the embedder per face.
+/// </summary>
+[JsonConverter(typeof(MirrorPolicyJsonConverter))]
+public enum MirrorPolicy
+{
+    /// <summary>Every face is embedded once.</summary>
+    None,
+
+    /// <summary>Templates, and the faces the mask classifier calls masked, are mirrored: the extra pass is spent where it gains most.</summary>
+    Masked,
+
+    /// <summary>Every face is mirrored.</summary>
+    All,
+}
+
+public static class MirrorPolicyExtensions
+{
+    extension(MirrorPolicy policy)
+    {
+        /// <summary>Whether enrolment embeds a template with its mirror image (always, unless mirroring is off).</summary>
+        public bool MirrorsTemplates => policy != MirrorPolicy.None;
+
+        /// <summary>Whether a face at the door is embedded with its mirror image, given what the mask classifier said.</summary>
+        public bool MirrorsProbe(bool masked) => policy == MirrorPolicy.All || (masked && policy == MirrorPolicy.Masked);
+    }
+}
+
+/// <summary>"none", "masked", "all" in the manifest; numbers are refused, so a typo cannot turn into a policy.</summary>
+internal sealed class MirrorPolicyJsonConverter() : JsonStringEnumConverter<MirrorPolicy>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);
 
 /// <summary>
 /// Mask handling for one embedder, written by `siampain eval masked-lfw --write-manifest`: the mask classifier and the

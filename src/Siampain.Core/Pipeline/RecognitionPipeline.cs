@@ -1,13 +1,14 @@
 using Siampain.Camera;
 using Siampain.Detection;
+using Siampain.Models;
 using Siampain.Recognition;
 
 namespace Siampain.Pipeline;
 
 /// <summary>
 /// The terminal's recognition stage. Per frame: detect, track, gate on geometry, align each candidate straight
-/// into the embedder's batch slot, gate on sharpness, embed the survivors in one batch, match them against the
-/// gallery and vote per track. Every buffer is owned and reused: a frame allocates nothing here.
+/// into the embedder's batch slot, gate on sharpness, tell masked faces apart, embed the survivors in one batch
+/// (with their mirror images where the manifest says so), match them against the gallery and vote per track. Every buffer is owned and reused: a frame allocates nothing here.
 /// </summary>
 public sealed class RecognitionPipeline : IRecognitionPipeline
 {
@@ -23,6 +24,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     private readonly List<FaceTrack> _tracks = new(16);
     private readonly FaceTrack[] _slotTracks;
     private readonly bool[] _slotMasked;
+    private readonly bool[] _slotMirrored;
     private readonly float[] _embeddings;
     private long _frames, _facesSeen, _rejected, _decisions;
     private TimeSpan _lastFrameTime;
@@ -45,6 +47,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         _maskClassifier = MaskClassifier.For(embedder.Manifest);
         _slotTracks = new FaceTrack[options.MaxFacesPerFrame];
         _slotMasked = new bool[options.MaxFacesPerFrame];
+        _slotMirrored = new bool[options.MaxFacesPerFrame];
         _embeddings = new float[options.MaxFacesPerFrame * embedder.Dimensions];
     }
 
@@ -99,10 +102,11 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             }
 
             _slotMasked[slots] = _maskClassifier?.IsMaskedCrop(slot, aligner.Size) ?? false;
+            _slotMirrored[slots] = _embedder.Mirror.MirrorsProbe(_slotMasked[slots]);
             _slotTracks[slots++] = _tracks[i];
         }
 
-        _embedder.EmbedSlots(slots, _embeddings);
+        _embedder.EmbedSlots(slots, _embeddings, _slotMirrored.AsSpan(0, slots));
         for (var s = 0; s < slots; s++)
         {
             var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions), _slotMasked[s]);

@@ -73,12 +73,15 @@ public sealed class FaceAnalyzer : IDisposable
         return _faces.MinBy(f => Vector2.DistanceSquared(f.Box.Centre, centre));
     }
 
-    public float[] Embed(RgbImage image, in DetectedFace face)
+    public float[] Embed(RgbImage image, in DetectedFace face, bool mirrored = false)
     {
         var embedding = new float[Embedder.Dimensions];
-        Embedder.Embed(image, [face], embedding);
+        Embedder.Embed(image, [face], embedding, mirrored);
         return embedding;
     }
+
+    /// <summary>A template for the gallery: embedded as enrolment does, with the mirror image when the manifest says so.</summary>
+    public float[] EmbedTemplate(RgbImage image, in DetectedFace face) => Embed(image, face, Embedder.Mirror.MirrorsTemplates);
 
     private AnalyzedFace[] EmbedAll(RgbImage image, List<DetectedFace> faces)
     {

@@ -10,7 +10,8 @@ namespace Siampain.Recognition;
 /// <summary>
 /// The twin branch of the Siamese network: aligned face -> L2-normalised embedding. Faces are aligned straight
 /// into a pooled input tensor and run in batches; input and output OrtValues are created once per batch size,
-/// so embedding a frame allocates nothing.
+/// so embedding a frame allocates nothing. The tensor has room for a mirror image of every face: a mirrored face
+/// (<see cref="MirrorPolicy"/>) runs in the same batch, and costs about as much as one more face.
 /// </summary>
 public sealed class FaceEmbedder : IDisposable
 {
@@ -44,11 +45,12 @@ public sealed class FaceEmbedder : IDisposable
         _aligner = new FaceAligner(_manifest);
         MaxBatch = maxBatch;
         _faceFloats = _manifest.Size * _manifest.Size * 3;
-        _input = new float[maxBatch * _faceFloats];
-        _output = new float[maxBatch * _manifest.Dimensions];
-        _inputValues = new OrtValue[maxBatch][];
-        _outputValues = new OrtValue[maxBatch][];
-        for (var n = 1; n <= maxBatch; n++)
+        var rows = 2 * maxBatch;
+        _input = new float[rows * _faceFloats];
+        _output = new float[rows * _manifest.Dimensions];
+        _inputValues = new OrtValue[rows][];
+        _outputValues = new OrtValue[rows][];
+        for (var n = 1; n <= rows; n++)
         {
             _inputValues[n - 1] = [OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _input.AsMemory(0, n * _faceFloats), [n, _manifest.Size, _manifest.Size, 3])];
             _outputValues[n - 1] = [OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, _output.AsMemory(0, n * _manifest.Dimensions), [n, _manifest.Dimensions])];
@@ -71,13 +73,21 @@ public sealed class FaceEmbedder : IDisposable
 
     public FaceAligner Aligner => _aligner;
 
+    /// <summary>Which faces the manifest says are embedded with their mirror image.</summary>
+    public MirrorPolicy Mirror => _manifest.Mirror;
+
     public EmbedderManifest Manifest => _manifest;
 
-    /// <summary>Embeds each face of <paramref name="image"/>; row i of <paramref name="embeddings"/> gets face i.</summary>
-    public void Embed(RgbImage image, ReadOnlySpan<DetectedFace> faces, Span<float> embeddings)
+    /// <summary>
+    /// Embeds each face of <paramref name="image"/>; row i of <paramref name="embeddings"/> gets face i. With
+    /// <paramref name="mirrored"/>, each face is embedded with its mirror image.
+    /// </summary>
+    public void Embed(RgbImage image, ReadOnlySpan<DetectedFace> faces, Span<float> embeddings, bool mirrored = false)
     {
         ArgumentNullException.ThrowIfNull(image);
         RequireRoom(faces.Length, embeddings);
+        Span<bool> mirrors = stackalloc bool[MaxBatch];
+        mirrors.Fill(mirrored);
         lock (_lock)
         {
             for (var start = 0; start < faces.Length; start += MaxBatch)
@@ -88,7 +98,7 @@ public sealed class FaceEmbedder : IDisposable
                     _aligner.AlignInto(image, faces[start + i], _input.AsSpan(i * _faceFloats, _faceFloats));
                 }
 
-                RunBatch(count, embeddings.Slice(start * Dimensions, count * Dimensions));
+                RunBatch(count, mirrors[..count], embeddings.Slice(start * Dimensions, count * Dimensions));
             }
         }
     }
@@ -104,16 +114,24 @@ public sealed class FaceEmbedder : IDisposable
         return _input.AsSpan(index * _faceFloats, _faceFloats);
     }
 
-    /// <summary>Embeds the first <paramref name="count"/> slots filled through <see cref="Slot"/>.</summary>
-    public void EmbedSlots(int count, Span<float> embeddings)
+    /// <summary>
+    /// Embeds the first <paramref name="count"/> slots filled through <see cref="Slot"/>; slot i is embedded with its
+    /// mirror image where <paramref name="mirrored"/>[i] is set (empty: none is).
+    /// </summary>
+    public void EmbedSlots(int count, Span<float> embeddings, ReadOnlySpan<bool> mirrored = default)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, MaxBatch);
         RequireRoom(count, embeddings);
+        if (!mirrored.IsEmpty && mirrored.Length < count)
+        {
+            throw new ArgumentException($"{count} slots need {count} mirror flags, got {mirrored.Length}.", nameof(mirrored));
+        }
+
         if (count > 0)
         {
             lock (_lock)
             {
-                RunBatch(count, embeddings);
+                RunBatch(count, mirrored.IsEmpty ? mirrored : mirrored[..count], embeddings);
             }
         }
     }
@@ -145,20 +163,60 @@ public sealed class FaceEmbedder : IDisposable
                     }
                 }
 
-                RunBatch(count, embeddings.Slice(start * Dimensions, count * Dimensions));
+                RunBatch(count, default, embeddings.Slice(start * Dimensions, count * Dimensions));
             }
         }
     }
 
-    private void RunBatch(int count, Span<float> destination)
+    /// <summary>
+    /// Runs the first <paramref name="count"/> slots, plus a mirror copy (in the free rows after them) of each slot
+    /// <paramref name="mirrored"/> flags; a mirrored face's embedding is the normalised sum of both unit embeddings.
+    /// </summary>
+    private void RunBatch(int count, ReadOnlySpan<bool> mirrored, Span<float> destination)
     {
-        _session.Run(_runOptions, _inputNames, _inputValues[count - 1], _outputNames, _outputValues[count - 1]);
+        var rows = count;
+        for (var i = 0; i < mirrored.Length; i++)
+        {
+            if (mirrored[i])
+            {
+                MirrorInto(_input.AsSpan(i * _faceFloats, _faceFloats), _input.AsSpan(rows++ * _faceFloats, _faceFloats), _manifest.Size);
+            }
+        }
+
+        _session.Run(_runOptions, _inputNames, _inputValues[rows - 1], _outputNames, _outputValues[rows - 1]);
+        var mirror = count;
         for (var i = 0; i < count; i++)
         {
-            var raw = _output.AsSpan(i * Dimensions, Dimensions);
             var target = destination.Slice(i * Dimensions, Dimensions);
-            var norm = TensorPrimitives.Norm(raw);
-            TensorPrimitives.Divide(raw, norm > 0 ? norm : 1f, target);
+            Normalize(_output.AsSpan(i * Dimensions, Dimensions), target);
+            if (i < mirrored.Length && mirrored[i])
+            {
+                var mirrorRow = _output.AsSpan(mirror++ * Dimensions, Dimensions);
+                Normalize(mirrorRow, mirrorRow);
+                TensorPrimitives.Add(target, mirrorRow, target);
+                Normalize(target, target);
+            }
+        }
+    }
+
+    private static void Normalize(ReadOnlySpan<float> raw, Span<float> target)
+    {
+        var norm = TensorPrimitives.Norm(raw);
+        TensorPrimitives.Divide(raw, norm > 0 ? norm : 1f, target);
+    }
+
+    /// <summary>Left-right mirror of a size x size HWC crop: each row's pixels in reverse order, channels kept.</summary>
+    private static void MirrorInto(ReadOnlySpan<float> crop, Span<float> target, int size)
+    {
+        var rowFloats = size * 3;
+        for (var y = 0; y < size; y++)
+        {
+            var source = crop.Slice(y * rowFloats, rowFloats);
+            var row = target.Slice(y * rowFloats, rowFloats);
+            for (var x = 0; x < size; x++)
+            {
+                source.Slice((size - 1 - x) * 3, 3).CopyTo(row.Slice(x * 3, 3));
+            }
         }
     }
 

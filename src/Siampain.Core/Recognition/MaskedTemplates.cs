@@ -1,6 +1,7 @@
 using Siampain.Detection;
 using Siampain.Imaging;
 using Siampain.Masking;
+using Siampain.Models;
 
 namespace Siampain.Recognition;
 
@@ -14,7 +15,7 @@ public static class MaskedTemplates
 {
     public static int Count => EnrolmentMasks.Styles.Count;
 
-    /// <summary>One embedding per enrolment mask style, in <see cref="EnrolmentMasks.Styles"/> order.</summary>
+    /// <summary>One embedding per enrolment mask style, in <see cref="EnrolmentMasks.Styles"/> order, mirrored as the manifest says templates are.</summary>
     public static float[][] Embed(FaceEmbedder embedder, RgbImage image, in DetectedFace face)
     {
         ArgumentNullException.ThrowIfNull(embedder);
@@ -26,7 +27,7 @@ public static class MaskedTemplates
             image.Pixels.AsSpan(0, image.Width * image.Height * 3).CopyTo(painted.Pixels);
             SyntheticMask.Paint(painted, face, EnrolmentMasks.Styles[i]);
             embeddings[i] = new float[embedder.Dimensions];
-            embedder.Embed(painted, [face], embeddings[i]);
+            embedder.Embed(painted, [face], embeddings[i], embedder.Mirror.MirrorsTemplates);
         }
 
         return embeddings;

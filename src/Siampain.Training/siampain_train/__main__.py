@@ -58,6 +58,8 @@ def parser():
     d.add_argument("--out", required=True, help="folder for the student ONNX file (created; never models/)")
     d.add_argument("--name", default="mobilefacenet-fp32.onnx", help="file name of the student in --out")
     d.add_argument("--masked-data", help="masked views of the crops (siampain-models align --masked-out), same layout")
+    d.add_argument("--mirror-target", action="store_true",
+                   help="aim at the mean of the teacher's embeddings of the crop and of its mirror image")
     for key, kind, text in DISTILL_OPTIONS:
         d.add_argument(f"--{key.replace('_', '-')}", type=kind, default=DISTILL_DEFAULTS[key], help=text)
 

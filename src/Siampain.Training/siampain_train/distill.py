@@ -13,7 +13,10 @@ teacher's clean embeddings of every other person in the training set (the bank, 
 other photos are left out, they are not negatives): closeness alone does not say the masked face stays apart from
 other people's. With --masked-data, mask(x) is, with probability --masked-share, one of x's masked views written by
 `siampain-models align --masked-out` (painted in C#, then detected and aligned again as the terminal does) instead of
-x painted in place. Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by
+x painted in place. With --mirror-target, teacher(x) is the normalised mean of the teacher's embeddings of x and of
+its mirror image, in the loss and the bank: the student learns in one pass what embedding a face together with its
+mirror image gives the teacher (a second pass at the door), and to give a face and its mirror image one embedding.
+Identity is only the folder a crop sits in; any aligned crops serve. The student is exported by
 writing its weights back into a copy of the original graph: the file keeps the original's inputs, outputs, layout,
 operators and opset, so the terminal, the evaluation and the quantizer take it unchanged.
 """
@@ -227,7 +230,8 @@ def run(config, log):
     log(f"training {sum(p.numel() for p in parameters)} of {sum(p.numel() for p in student.parameters())} weights "
         f"(first {config['freeze']} convolutions frozen)")
     optimizer = torch.optim.Adam(parameters, lr=config["lr"])
-    bank = _teacher_bank(teacher, train_crops) if config["contrastive"] > 0 else None
+    embed_target = _mirror_averaged(teacher) if config.get("mirror_target") else teacher
+    bank = _teacher_bank(embed_target, train_crops) if config["contrastive"] > 0 else None
     os.makedirs(config["out"], exist_ok=True)
     out_path = os.path.join(config["out"], config["name"])
 
@@ -260,7 +264,7 @@ def run(config, log):
                     view = views[rng.choice(views_of[crop])]
                     masked[row] = view[:, ::-1] if flip[row] else view
         with torch.no_grad():
-            target = teacher(to_input(clean))
+            target = embed_target(to_input(clean))
         out = student(to_input(np.concatenate([masked, clean])))
         n = len(clean)
         loss_masked = (1 - F.cosine_similarity(out[:n], target)).mean()
@@ -307,6 +311,14 @@ def _masked_views(folder, root, train_paths, log):
                              f"as siampain-models align --masked-out writes them)")
     log(f"{len(crops)} masked views for {sum(1 for v in views_of if len(v))} of {len(train_paths)} training crops")
     return np.stack(crops), views_of
+
+
+def _mirror_averaged(teacher):
+    """The teacher seen with test-time mirroring: the normalised sum of its unit embeddings of a batch (NHWC) and of
+    the batch mirrored left to right."""
+    def embed(x):
+        return F.normalize(F.normalize(teacher(x), dim=1) + F.normalize(teacher(torch.flip(x, dims=[2])), dim=1), dim=1)
+    return embed
 
 
 def _teacher_bank(teacher, crops, batch=128):

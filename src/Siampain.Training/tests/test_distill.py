@@ -87,6 +87,23 @@ class DistillRunTests(unittest.TestCase):
         self.assertIn("val_cos_masked", lines[-2])
         self.assertIn("val_top1_masked", lines[-2])
 
+    def test_the_mirror_target_gives_a_face_and_its_mirror_image_one_unit_embedding(self):
+        teacher, _ = distill.load(MODEL)
+        target = distill._mirror_averaged(teacher)
+        x = torch.randn(3, 112, 112, 3)
+        with torch.no_grad():
+            a, b, plain = target(x), target(torch.flip(x, dims=[2])), teacher(x)
+        self.assertTrue(torch.allclose(a, b, atol=1e-5))
+        self.assertTrue(torch.allclose(a.norm(dim=1), torch.ones(3), atol=1e-5))
+        self.assertLess(torch.nn.functional.cosine_similarity(a, plain).max().item(), 0.9999)
+
+    def test_a_short_run_with_the_mirror_target_writes_a_student(self):
+        with tempfile.TemporaryDirectory() as folder:
+            lines = []
+            distill.run(_short_run(folder, _reference_faces(folder), mirror_target=True), lines.append)
+            self.assertTrue(os.path.isfile(os.path.join(folder, "out", "student.onnx")))
+        self.assertTrue(all(np.isfinite(float(line.split()[3])) for line in lines if " loss " in line))
+
     def test_masked_views_are_matched_to_their_crops_by_name(self):
         with tempfile.TemporaryDirectory() as folder:
             faces = _reference_faces(folder)

@@ -42,6 +42,16 @@ internal static class EvalCommand
         CustomParser = ParseFolds,
     };
 
+    private static readonly Option<MirrorPolicy?> Mirror = new("--mirror")
+    {
+        Description = "Embed faces with their mirror image as this policy says (none, masked, all) instead of as the manifest says; --write-manifest stores the policy with the thresholds",
+    };
+
+    /// <summary>The manifest with <paramref name="variant"/>'s mirror policy replaced by --mirror, when given (nothing is written).</summary>
+    private static ModelManifest WithMirror(ModelManifest manifest, string? variant, MirrorPolicy? mirror) =>
+        mirror is not { } policy ? manifest
+        : manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant ?? manifest.DefaultEmbedder] = manifest.Embedder(variant) with { Mirror = policy } } };
+
     private static Command Verification(string name, string description, bool masked)
     {
         var data = new Argument<DirectoryInfo>("lfw-folder") { Description = "LFW folder holding pairs.txt and one folder per person" };
@@ -58,7 +68,7 @@ internal static class EvalCommand
                 : "Store the verification threshold and the fitted head in the manifest",
         };
         var both = new Option<bool>("--both") { Description = "Mask both images of each pair, with different templates" };
-        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, Folds, CommonOptions.Models, CommonOptions.Threads };
+        var command = new Command(name, description) { data, embedders, Out, Cache, writeManifest, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads };
         if (masked)
         {
             command.Options.Add(Masks);
@@ -84,7 +94,7 @@ internal static class EvalCommand
             var masks = masked ? LoadMasks(result) : null;
             foreach (var variant in result.GetValue(embedders)!)
             {
-                using var analyzer = new FaceAnalyzer(manifest, variant, result.GetValue(CommonOptions.Threads));
+                using var analyzer = new FaceAnalyzer(WithMirror(manifest, variant, result.GetValue(Mirror)), variant, result.GetValue(CommonOptions.Threads));
                 if (masks is null)
                 {
                     var report = WithProgress($"{name} {variant}", progress => LfwEvaluation.Run(analyzer, result.GetValue(data)!.FullName, progress, cache, selectedFolds));
@@ -92,7 +102,7 @@ internal static class EvalCommand
                     ReportWriter.WriteJson(report, Path.Combine(outFolder, $"{name}-{variant}.json"));
                     if (result.GetValue(writeManifest))
                     {
-                        manifest = StoreOperatingPoint(manifest, variant, report, selectedFolds);
+                        manifest = StoreOperatingPoint(manifest, variant, report, selectedFolds, analyzer.Embedder.Mirror);
                     }
 
                     continue;
@@ -117,7 +127,7 @@ internal static class EvalCommand
                 ReportWriter.WriteJson(study, Path.Combine(outFolder, $"{study.Protocol}-{variant}.json"));
                 if (result.GetValue(writeManifest))
                 {
-                    manifest = StoreMaskedOperatingPoint(manifest, variant, study);
+                    manifest = StoreMaskedOperatingPoint(manifest, variant, study, analyzer.Embedder.Mirror);
                 }
             }
 
@@ -141,7 +151,7 @@ internal static class EvalCommand
         var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
         var command = new Command(name, description)
         {
-            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, Folds, CommonOptions.Models, CommonOptions.Threads,
+            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads,
         };
         if (masked)
         {
@@ -153,7 +163,8 @@ internal static class EvalCommand
             var folder = result.GetValue(data)!;
             var masks = masked ? LoadMasks(result) : null;
             var manifest = CommonOptions.LoadManifest(result);
-            using var analyzer = new FaceAnalyzer(manifest, result.GetValue(CommonOptions.Embedder), result.GetValue(CommonOptions.Threads));
+            var variant = result.GetValue(CommonOptions.Embedder);
+            using var analyzer = new FaceAnalyzer(WithMirror(manifest, variant, result.GetValue(Mirror)), variant, result.GetValue(CommonOptions.Threads));
             var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
             var selectedFolds = result.GetValue(Folds);
             var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
@@ -215,11 +226,12 @@ internal static class EvalCommand
         });
     }
 
-    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report, LfwFolds? folds)
+    private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report, LfwFolds? folds, MirrorPolicy mirror)
     {
         var head = report.Head.FittedOnAllFolds;
         var embedder = manifest.Embedder(variant) with
         {
+            Mirror = mirror,
             VerificationThreshold = (float)Math.Round(report.FoldThresholds.Average(), 4),
             IdentificationThreshold = (float)Math.Round(report.TarAtFar1e3.Threshold, 4),
             Head = folds is { } f ? head with { FittedOn = $"lfw, folds {f} (people the model was not tuned on)" } : head,
@@ -229,11 +241,12 @@ internal static class EvalCommand
         return updated;
     }
 
-    private static ModelManifest StoreMaskedOperatingPoint(ModelManifest manifest, string variant, MaskedLfwResult study)
+    private static ModelManifest StoreMaskedOperatingPoint(ModelManifest manifest, string variant, MaskedLfwResult study, MirrorPolicy mirror)
     {
         var runtime = study.Runtime;
         var embedder = manifest.Embedder(variant) with
         {
+            Mirror = mirror,
             Masked = new MaskedMatchingManifest
             {
                 Classifier = study.Classifier.Parameters,

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Time.Testing;
 using Siampain.Camera;
 using Siampain.Detection;
 using Siampain.Imaging;
+using Siampain.Masking;
+using Siampain.Models;
 using Siampain.Pipeline;
 using Siampain.Recognition;
 using Siampain.Tests.Infrastructure;
@@ -100,6 +102,35 @@ public sealed class RecognitionPipelineTests : IDisposable
         var blurred = SharpnessOf(DoorFrames.Around(_photo, _photoFaces[0], blurRadius: 4));
         Assert.True(sharp > new RecognitionOptions().MinSharpness, $"sharp {sharp}");
         Assert.True(blurred < new RecognitionOptions().MinSharpness, $"blurred {blurred}");
+    }
+
+    [Fact]
+    public void A_masked_face_at_the_door_is_embedded_with_its_mirror_image_when_the_manifest_says_so()
+    {
+        var manifest = TestAssets.Manifest;
+        manifest = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { ["int8"] = manifest.Embedder("int8") with { Mirror = MirrorPolicy.Masked } } };
+        using var analyzer = new FaceAnalyzer(manifest, "int8");
+        var gallery = new FaceGallery(analyzer.Embedder.Dimensions);
+        gallery.Add("alice", analyzer.EmbedTemplate(_photo, _photoFaces[0]));
+        foreach (var template in MaskedTemplates.Embed(analyzer.Embedder, _photo, _photoFaces[0]))
+        {
+            gallery.Add("alice", template, masked: true);
+        }
+
+        var painted = _photo.Clone();
+        SyntheticMask.Paint(painted, _photoFaces[0], SyntheticMaskStyle.FromSeed(7));
+        var frame = DoorFrames.Around(painted, _photoFaces[0]);
+        var pipeline = new RecognitionPipeline(analyzer.Detector, analyzer.Embedder, gallery, new RecognitionOptions(), _time);
+
+        var decision = Assert.Single(Play(pipeline, frame, frames: 10));
+
+        var seen = new List<DetectedFace>();
+        analyzer.Detector.Detect(frame, seen);
+        var asMirrored = gallery.Match(analyzer.Embed(frame, seen[0], mirrored: true), masked: true).Score;
+        var asPlain = gallery.Match(analyzer.Embed(frame, seen[0]), masked: true).Score;
+        Assert.Equal("alice", decision.PersonId);
+        Assert.Equal(asMirrored, decision.Confidence, 4);
+        Assert.NotEqual(asPlain, decision.Confidence, 4);
     }
 
     private float SharpnessOf(RgbImage frame)

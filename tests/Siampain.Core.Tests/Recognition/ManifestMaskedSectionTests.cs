@@ -4,7 +4,7 @@ using Siampain.Tests.Infrastructure;
 
 namespace Siampain.Tests.Recognition;
 
-/// <summary>A manifest whose mask handling is damaged is refused at load, naming the file, the embedder and the key.</summary>
+/// <summary>A manifest whose mask handling (masked section, mirror policy) is damaged is refused at load, naming the file, the embedder and the key.</summary>
 public sealed class ManifestMaskedSectionTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("siampain-manifest-").FullName;
@@ -48,10 +48,36 @@ public sealed class ManifestMaskedSectionTests : IDisposable
         Assert.Contains("classifier", error.Message, StringComparison.Ordinal);
     }
 
-    private ModelManifest LoadEdited(Action<JsonObject> edit)
+    [Fact]
+    public void The_mirror_policy_is_read_and_left_out_when_none()
+    {
+        var loaded = LoadEditedEmbedder(int8 => int8["mirror"] = "masked");
+        Assert.Equal(MirrorPolicy.Masked, loaded.Embedder("int8").Mirror);
+        Assert.Equal(MirrorPolicy.None, loaded.Embedder("fp32").Mirror);
+
+        loaded.Save(_folder);
+        var saved = JsonNode.Parse(File.ReadAllText(Path.Combine(_folder, ModelManifest.FileName)))!["embedders"]!;
+        Assert.Equal("masked", saved["int8"]!["mirror"]!.GetValue<string>());
+        Assert.Null(saved["fp32"]!["mirror"]);
+    }
+
+    [Theory]
+    [InlineData("\"sometimes\"")]
+    [InlineData("1")]
+    public void An_unknown_mirror_policy_is_refused_naming_the_file(string value)
+    {
+        var error = Assert.Throws<ModelException>(() => LoadEditedEmbedder(int8 => int8["mirror"] = JsonNode.Parse(value)));
+
+        Assert.Contains(Path.Combine(_folder, ModelManifest.FileName), error.Message, StringComparison.Ordinal);
+        Assert.Contains("mirror", error.Message, StringComparison.Ordinal);
+    }
+
+    private ModelManifest LoadEdited(Action<JsonObject> editMasked) => LoadEditedEmbedder(int8 => editMasked(int8["masked"]!.AsObject()));
+
+    private ModelManifest LoadEditedEmbedder(Action<JsonObject> edit)
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName)))!;
-        edit(json["embedders"]!["int8"]!["masked"]!.AsObject());
+        edit(json["embedders"]!["int8"]!.AsObject());
         File.WriteAllText(Path.Combine(_folder, ModelManifest.FileName), json.ToJsonString());
         return ModelManifest.Load(_folder);
     }
