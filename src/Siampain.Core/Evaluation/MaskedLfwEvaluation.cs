@@ -54,7 +54,7 @@ public static class MaskedLfwEvaluation
         // First images are enrolled, second images come to the door: each is embedded as the terminal would
         // (templates and probes may differ in mirroring, and a probe by what the mask classifier says).
         var policy = analyzer.Embedder.Mirror;
-        FaceCondition[] templateConditions = [.. ((FaceCondition[])[FaceCondition.Clean, .. FaceCondition.Enrolment]).Select(c => c.AsTemplate(policy))];
+        FaceCondition[] templateConditions = [FaceCondition.Clean.AsTemplate(policy), .. FaceCondition.Enrolment.Select(c => c.AsTemplate(policy))];
         var templates = FaceEmbeddingSet.Build(analyzer, lfwFolder, all, templateConditions, tick, cacheFolder: cacheFolder);
         var clean = templates[0];
         var enrolled = templates[1..];

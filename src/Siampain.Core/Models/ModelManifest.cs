@@ -37,6 +37,14 @@ public sealed record ModelManifest
                 $"has no embedder '{name}'; it has: {string.Join(", ", Embedders.Keys)}");
     }
 
+    /// <summary>This manifest with embedder <paramref name="name"/> (the default when null) changed; nothing is written.</summary>
+    public ModelManifest WithEmbedder(string? name, Func<EmbedderManifest, EmbedderManifest> change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        name ??= DefaultEmbedder;
+        return this with { Embedders = new Dictionary<string, EmbedderManifest>(Embedders) { [name] = change(Embedder(name)) } };
+    }
+
     public static ModelManifest Load(string folder)
     {
         var path = Path.Combine(folder, FileName);

@@ -8,7 +8,8 @@ namespace Siampain.Pipeline;
 /// <summary>
 /// The terminal's recognition stage. Per frame: detect, track, gate on geometry, align each candidate straight
 /// into the embedder's batch slot, gate on sharpness, tell masked faces apart, embed the survivors in one batch
-/// (with their mirror images where the manifest says so), match them against the gallery and vote per track. Every buffer is owned and reused: a frame allocates nothing here.
+/// (with their mirror images where the manifest says so), match them against the gallery and vote per track.
+/// Every buffer is owned and reused: a frame allocates nothing here.
 /// </summary>
 public sealed class RecognitionPipeline : IRecognitionPipeline
 {

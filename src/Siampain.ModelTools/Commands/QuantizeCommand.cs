@@ -34,13 +34,7 @@ internal static class QuantizeCommand
             if (result.GetValue(model) is { } file)
             {
                 OnnxFile.Load(file.FullName);
-                manifest = manifest with
-                {
-                    Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders)
-                    {
-                        [key] = manifest.Embedder(key) with { File = Path.GetRelativePath(manifest.Folder, file.FullName) },
-                    },
-                };
+                manifest = manifest.WithEmbedder(key, e => e with { File = Path.GetRelativePath(manifest.Folder, file.FullName) });
             }
 
             var options = new QuantizerOptions

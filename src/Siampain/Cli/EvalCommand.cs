@@ -49,8 +49,7 @@ internal static class EvalCommand
 
     /// <summary>The manifest with <paramref name="variant"/>'s mirror policy replaced by --mirror, when given (nothing is written).</summary>
     private static ModelManifest WithMirror(ModelManifest manifest, string? variant, MirrorPolicy? mirror) =>
-        mirror is not { } policy ? manifest
-        : manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant ?? manifest.DefaultEmbedder] = manifest.Embedder(variant) with { Mirror = policy } } };
+        mirror is { } policy ? manifest.WithEmbedder(variant, e => e with { Mirror = policy }) : manifest;
 
     private static Command Verification(string name, string description, bool masked)
     {
@@ -229,22 +228,19 @@ internal static class EvalCommand
     private static ModelManifest StoreOperatingPoint(ModelManifest manifest, string variant, VerificationReport report, LfwFolds? folds, MirrorPolicy mirror)
     {
         var head = report.Head.FittedOnAllFolds;
-        var embedder = manifest.Embedder(variant) with
+        return Store(manifest, variant, e => e with
         {
             Mirror = mirror,
             VerificationThreshold = (float)Math.Round(report.FoldThresholds.Average(), 4),
             IdentificationThreshold = (float)Math.Round(report.TarAtFar1e3.Threshold, 4),
             Head = folds is { } f ? head with { FittedOn = $"lfw, folds {f} (people the model was not tuned on)" } : head,
-        };
-        var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
-        updated.Save(manifest.Folder);
-        return updated;
+        });
     }
 
     private static ModelManifest StoreMaskedOperatingPoint(ModelManifest manifest, string variant, MaskedLfwResult study, MirrorPolicy mirror)
     {
         var runtime = study.Runtime;
-        var embedder = manifest.Embedder(variant) with
+        return Store(manifest, variant, e => e with
         {
             Mirror = mirror,
             Masked = new MaskedMatchingManifest
@@ -253,8 +249,12 @@ internal static class EvalCommand
                 VerificationThreshold = (float)Math.Round(runtime.FoldThresholds.Average(), 4),
                 IdentificationThreshold = (float)Math.Round(runtime.TarAtFar1e3.Threshold, 4),
             },
-        };
-        var updated = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = embedder } };
+        });
+    }
+
+    private static ModelManifest Store(ModelManifest manifest, string variant, Func<EmbedderManifest, EmbedderManifest> change)
+    {
+        var updated = manifest.WithEmbedder(variant, change);
         updated.Save(manifest.Folder);
         return updated;
     }

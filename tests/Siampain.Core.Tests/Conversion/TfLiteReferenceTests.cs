@@ -78,8 +78,7 @@ public sealed class TfLiteReferenceTests(ITestOutputHelper output)
     {
         var manifest = TestAssets.Manifest;
         var variant = manifest.Embedders.Single(e => e.Value.File == ModelFile).Key;
-        var embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { [variant] = manifest.Embedder(variant) with { Normalization = normalization } };
-        return new FaceEmbedder(manifest with { Embedders = embedders }, variant);
+        return new FaceEmbedder(manifest.WithEmbedder(variant, e => e with { Normalization = normalization }), variant);
     }
 
     private static float[] EmbedCrop(FaceEmbedder embedder, string path)

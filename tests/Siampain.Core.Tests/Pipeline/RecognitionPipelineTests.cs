@@ -107,8 +107,7 @@ public sealed class RecognitionPipelineTests : IDisposable
     [Fact]
     public void A_masked_face_at_the_door_is_embedded_with_its_mirror_image_when_the_manifest_says_so()
     {
-        var manifest = TestAssets.Manifest;
-        manifest = manifest with { Embedders = new Dictionary<string, EmbedderManifest>(manifest.Embedders) { ["int8"] = manifest.Embedder("int8") with { Mirror = MirrorPolicy.Masked } } };
+        var manifest = TestAssets.Manifest.WithEmbedder("int8", e => e with { Mirror = MirrorPolicy.Masked });
         using var analyzer = new FaceAnalyzer(manifest, "int8");
         var gallery = new FaceGallery(analyzer.Embedder.Dimensions);
         gallery.Add("alice", analyzer.EmbedTemplate(_photo, _photoFaces[0]));
