@@ -21,4 +21,15 @@ var root = new RootCommand("Siampain: face-recognition attendance terminal")
     AttendanceCommand.Create(),
     GalleryCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+
+// Bad input (a models folder without a manifest, a data folder that does not exist, an unreadable file) gets one
+// line naming it, whichever command met it; anything else is a bug and keeps its stack trace.
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception e) when (e is Siampain.Models.ModelException or InvalidDataException or IOException or UnauthorizedAccessException)
+{
+    await Console.Error.WriteLineAsync($"error: {e.Message}");
+    return 2;
+}

@@ -120,6 +120,10 @@ grep -qF "kept the existing /etc/siampain/siampain.json" <<<"$out" || die "insta
 states=$(uniq "$work/states" | tr '\n' ' ')
 log "ActiveState during start: $states"
 grep -q 'activating active' <<<"$states" || die "the unit did not go activating -> active: $states"
+
+# A technician's typo over SSH gets one line naming what is missing, never a stack trace.
+expect_fail "eval without its data set" "error: /root/no-lfw/pairs.txt: LFW's pairs.txt is missing" /opt/siampain/siampain eval lfw /root/no-lfw
+expect_fail "bench with a wrong models folder" "error: /root/no-models-here/manifest.json: does not exist" /opt/siampain/siampain bench fps --models /root/no-models-here
 ready_line=$(ic journalctl -u siampain -o cat --no-pager | grep -n 'Started siampain.service' | tail -1 | cut -d: -f1)
 models_line=$(ic journalctl -u siampain -o cat --no-pager | grep -n 'Models loaded' | tail -1 | cut -d: -f1)
 [ -n "$ready_line" ] && [ -n "$models_line" ] && [ "$models_line" -lt "$ready_line" ] \

@@ -28,6 +28,41 @@ internal sealed class FaceTrack(long id, DetectedFace face, DateTimeOffset seenA
 
     private int _votesAboveThreshold;
 
+    // The unit embedding of the track's last masked frame, and whether it was of the mirror image.
+    private float[]? _lastView;
+    private bool _hasLastView;
+    private bool _lastViewMirrored;
+
+    /// <summary>
+    /// Whether this frame should embed the mirror image: when the last frame was a masked face embedded as it is,
+    /// so that the two frames together give both views (<see cref="PairWithLastView"/>).
+    /// </summary>
+    public bool WantsMirrorView => _hasLastView && !_lastViewMirrored;
+
+    /// <summary>
+    /// Turns this masked frame's unit embedding (of the face, or of its mirror image) into the two-view embedding
+    /// when the last frame gave the other view, and remembers this frame's view for the next one. A face at the
+    /// door barely moves between two frames, so the pair embeds like one face with its mirror image, at the
+    /// price of one embedder pass per frame instead of two.
+    /// </summary>
+    public void PairWithLastView(Span<float> embedding, bool mirrored)
+    {
+        Span<float> view = stackalloc float[embedding.Length];
+        embedding.CopyTo(view);
+        if (_hasLastView && _lastViewMirrored != mirrored)
+        {
+            Recognition.FaceEmbedder.CombineViews(view, _lastView!, embedding);
+        }
+
+        _lastView ??= new float[embedding.Length];
+        view.CopyTo(_lastView);
+        _hasLastView = true;
+        _lastViewMirrored = mirrored;
+    }
+
+    /// <summary>An unmasked frame ends the pairing: its view is not mixed with masked ones.</summary>
+    public void ForgetLastView() => _hasLastView = false;
+
     // Whether every good frame so far was clear-cut: far above the threshold for one and the same person, or far
     // below it for everyone. Such tracks decide early; one frame that is not clear-cut sends the track to the vote.
     private string? _clearPerson;

@@ -7,8 +7,10 @@ namespace Siampain.Pipeline;
 
 /// <summary>
 /// The terminal's recognition stage. Per frame: detect, track, gate on geometry, align each candidate straight
-/// into the embedder's batch slot, gate on sharpness, tell masked faces apart, embed the survivors in one batch
-/// (with their mirror images where the manifest says so), match them against the gallery and vote per track.
+/// into the embedder's batch slot, gate on sharpness, tell masked faces apart, embed the survivors in one batch,
+/// match them against the gallery and vote per track. Where the manifest mirrors masked faces, a masked track's
+/// frames alternate between the face and its mirror image and each frame is matched with both views, its own and
+/// the last frame's: the two-view embedding for one embedder pass per frame.
 /// Every buffer is owned and reused: a frame allocates nothing here.
 /// </summary>
 public sealed class RecognitionPipeline : IRecognitionPipeline
@@ -103,14 +105,29 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             }
 
             _slotMasked[slots] = _maskClassifier?.IsMaskedCrop(slot, aligner.Size) ?? false;
-            _slotMirrored[slots] = _embedder.Mirror.MirrorsProbe(_slotMasked[slots]);
+            _slotMirrored[slots] = _embedder.Mirror.MirrorsProbe(_slotMasked[slots]) && _tracks[i].WantsMirrorView;
+            if (_slotMirrored[slots])
+            {
+                _embedder.MirrorSlot(slots);
+            }
+
             _slotTracks[slots++] = _tracks[i];
         }
 
-        _embedder.EmbedSlots(slots, _embeddings, _slotMirrored.AsSpan(0, slots));
+        _embedder.EmbedSlots(slots, _embeddings);
         for (var s = 0; s < slots; s++)
         {
-            var match = _gallery.Match(_embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions), _slotMasked[s]);
+            var embedding = _embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions);
+            if (_embedder.Mirror.MirrorsProbe(_slotMasked[s]))
+            {
+                _slotTracks[s].PairWithLastView(embedding, _slotMirrored[s]);
+            }
+            else
+            {
+                _slotTracks[s].ForgetLastView();
+            }
+
+            var match = _gallery.Match(embedding, _slotMasked[s]);
             if (_slotTracks[s].Vote(match, _thresholds.For(match), _options, at) is { } decision)
             {
                 decisions.Add(decision);

@@ -193,8 +193,37 @@ public sealed class FaceEmbedder : IDisposable
             {
                 var mirrorRow = _output.AsSpan(mirror++ * Dimensions, Dimensions);
                 Normalize(mirrorRow, mirrorRow);
-                TensorPrimitives.Add(target, mirrorRow, target);
-                Normalize(target, target);
+                CombineViews(target, mirrorRow, target);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The embedding of two views of one face (it and its mirror image): the normalised sum of their unit
+    /// embeddings. <paramref name="target"/> may be either view.
+    /// </summary>
+    public static void CombineViews(ReadOnlySpan<float> view, ReadOnlySpan<float> otherView, Span<float> target)
+    {
+        TensorPrimitives.Add(view, otherView, target);
+        Normalize(target, target);
+    }
+
+    /// <summary>Turns the crop in slot <paramref name="index"/> into its mirror image, for a caller that embeds the mirror view alone.</summary>
+    public void MirrorSlot(int index)
+    {
+        var slot = Slot(index);
+        var size = _manifest.Size;
+        for (var y = 0; y < size; y++)
+        {
+            var row = slot.Slice(y * size * 3, size * 3);
+            for (var x = 0; x < size / 2; x++)
+            {
+                var left = row.Slice(x * 3, 3);
+                var right = row.Slice((size - 1 - x) * 3, 3);
+                for (var c = 0; c < 3; c++)
+                {
+                    (left[c], right[c]) = (right[c], left[c]);
+                }
             }
         }
     }

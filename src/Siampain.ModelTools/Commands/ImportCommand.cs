@@ -5,22 +5,31 @@ using Siampain.Packages;
 
 namespace Siampain.ModelTools.Commands;
 
-/// <summary>`import`: MobileFaceNet TFLite -> fp32 ONNX.</summary>
+/// <summary>`import`: a pretrained embedder from its package form to fp32 ONNX.</summary>
 internal static class ImportCommand
 {
     public static Command Create()
     {
-        var tflite = new Option<FileInfo?>("--tflite")
+        var model = new Option<string>("--model")
         {
-            Description = $"TFLite file to import (default: {MobileFaceNet.FileInPackage} from the pinned {MobileFaceNet.Package.Spec})",
+            Description = $"Which embedder: mobilefacenet (TFLite, {MobileFaceNet.Package.Spec}) or dlib-resnet (TensorFlow.js weights, {DlibResNet.Package.Spec})",
+            DefaultValueFactory = _ => "mobilefacenet",
+        };
+        model.AcceptOnlyFromAmong("mobilefacenet", "dlib-resnet");
+        var source = new Option<FileInfo?>("--from")
+        {
+            Description = $"File to import instead of the pinned package's ({MobileFaceNet.FileInPackage} or {DlibResNet.WeightsInPackage})",
         };
         var output = new Option<FileInfo>("--out") { Description = "ONNX file to write", Required = true };
-        var command = new Command("import", "Import the MobileFaceNet TFLite model to an fp32 ONNX model (opset 13)") { tflite, output };
+        var command = new Command("import", "Import a pretrained face embedder to an fp32 ONNX model (opset 13)") { model, source, output };
         command.SetAction(result => ToolAction.Run(result, console =>
         {
-            var source = result.GetValue(tflite)?.FullName ?? MobileFaceNet.TfLitePath(PackageCache.Default());
+            var from = result.GetValue(source)?.FullName;
             var target = result.GetRequiredValue(output).FullName;
-            OnnxFile.Save(MobileFaceNet.Import(source), target);
+            var onnx = result.GetValue(model) == "dlib-resnet"
+                ? DlibResNet.Import(from ?? DlibResNet.WeightsPath(PackageCache.Default()))
+                : MobileFaceNet.Import(from ?? MobileFaceNet.TfLitePath(PackageCache.Default()));
+            OnnxFile.Save(onnx, target);
             console.WriteLine($"wrote {target} ({new FileInfo(target).Length:N0} bytes, sha256 {PackageCache.Sha256Of(target)})");
         }));
         return command;

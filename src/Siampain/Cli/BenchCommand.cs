@@ -104,6 +104,11 @@ internal static class BenchCommand
     private static int Fps(FaceAnalyzer analyzer, ParseResult result)
     {
         var people = RegistryPeople(analyzer);
+        if (people.Count < 3)
+        {
+            throw new InvalidDataException($"The sample photos give {people.Count} distinct people to {analyzer.Embedder.ModelId}, the 3-face case needs 3: does the manifest's identification threshold suit this model?");
+        }
+
         var options = new DemoClipOptions();
         var renderer = new DemoRenderer(options);
         var plain = new PassageLook(false, 0, 0, 1, 0, 0, null, true);

@@ -60,7 +60,9 @@ public sealed class OutboxBoundsTests : IDisposable
     [Fact]
     public async Task BacklogThatOnlyAgesRaisesTheAlarmWithoutANewEvent()
     {
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // Morning, so that the nine hours stay within the day: past midnight the all-day drill session would close
+        // and queue its summary, a second message (the test failed whenever it ran after 15:00 UTC).
+        var time = new FakeTimeProvider(new DateTimeOffset(DateTime.UtcNow.Date.AddHours(8), TimeSpan.Zero));
         await using var terminal = await LiveTerminal.StartAsync(DatabasePath, LoopbackBlackHole.FreeLoopbackPort(),
             new Dictionary<string, string?> { ["Outbox:MaxAgeHours"] = "10", ["Outbox:NearLimitPercent"] = "80" }, time);
         terminal.Record(1);

@@ -17,7 +17,7 @@ public sealed class CommandErrorTests : IDisposable
         File.WriteAllText(corrupt, "not a flatbuffer at all");
         var output = _temp.File("out.onnx");
 
-        var (exitCode, error) = Run("import", "--tflite", corrupt, "--out", output);
+        var (exitCode, error) = Run("import", "--from", corrupt, "--out", output);
 
         Assert.Equal(1, exitCode);
         Assert.Contains(corrupt, error);
@@ -29,7 +29,7 @@ public sealed class CommandErrorTests : IDisposable
     {
         var missing = _temp.File("missing.tflite");
 
-        var (exitCode, error) = Run("import", "--tflite", missing, "--out", _temp.File("out.onnx"));
+        var (exitCode, error) = Run("import", "--from", missing, "--out", _temp.File("out.onnx"));
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"{missing}: does not exist", error);
@@ -41,7 +41,7 @@ public sealed class CommandErrorTests : IDisposable
         // MTCNN's P-Net from the same package: a real TFLite model, but with two outputs.
         var pnet = Path.Combine(Path.GetDirectoryName(ModelToolsAssets.MobileFaceNetTfLite)!, "pnet.tflite");
 
-        var (exitCode, error) = Run("import", "--tflite", pnet, "--out", _temp.File("out.onnx"));
+        var (exitCode, error) = Run("import", "--from", pnet, "--out", _temp.File("out.onnx"));
 
         Assert.Equal(1, exitCode);
         Assert.Contains($"{pnet}: cannot be imported", error);
@@ -59,7 +59,7 @@ public sealed class CommandErrorTests : IDisposable
         Assert.Contains($"{corrupt}: is not an ONNX model", error);
     }
 
-    private static (int ExitCode, string Error) Run(params string[] args)
+    internal static (int ExitCode, string Error) Run(params string[] args)
     {
         var error = new StringWriter();
         var exitCode = ModelToolsCli.Create().Parse(args).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });

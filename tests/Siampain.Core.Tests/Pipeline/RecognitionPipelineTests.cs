@@ -105,7 +105,7 @@ public sealed class RecognitionPipelineTests : IDisposable
     }
 
     [Fact]
-    public void A_masked_face_at_the_door_is_embedded_with_its_mirror_image_when_the_manifest_says_so()
+    public void A_masked_face_at_the_door_is_matched_with_its_mirror_image_from_the_second_frame_on_when_the_manifest_says_so()
     {
         var manifest = TestAssets.Manifest.WithEmbedder("int8", e => e with { Mirror = MirrorPolicy.Masked });
         using var analyzer = new FaceAnalyzer(manifest, "int8");
@@ -128,8 +128,12 @@ public sealed class RecognitionPipelineTests : IDisposable
         var asMirrored = gallery.Match(analyzer.Embed(frame, seen[0], mirrored: true), masked: true).Score;
         var asPlain = gallery.Match(analyzer.Embed(frame, seen[0]), masked: true).Score;
         Assert.Equal("alice", decision.PersonId);
-        Assert.Equal(asMirrored, decision.Confidence, 4);
-        Assert.NotEqual(asPlain, decision.Confidence, 4);
+        Assert.NotEqual(asPlain, asMirrored, 3);
+
+        // The first frame has one view; every later one pairs its view with the last frame's other view, which on
+        // a still face is the face with its mirror image (batch sizes differ: equal to a few ulps of the cosine).
+        Assert.True(decision.Votes >= 2, $"{decision.Votes} votes");
+        Assert.Equal((asPlain + ((decision.Votes - 1) * asMirrored)) / decision.Votes, decision.Confidence, 4);
     }
 
     private float SharpnessOf(RgbImage frame)

@@ -34,6 +34,26 @@ public sealed class MirroredEmbeddingTests
     }
 
     [Fact]
+    public void A_slot_mirrored_in_place_embeds_as_the_mirror_image_and_pairs_into_the_mirrored_embedding()
+    {
+        using var analyzer = new FaceAnalyzer(TestAssets.Manifest, "int8");
+        var embedder = analyzer.Embedder;
+        var (crop, size) = AlignedCrop(analyzer, sample: 2);
+        var plain = EmbedSlot(embedder, crop, mirrored: false);
+        var ofMirrorImage = EmbedSlot(embedder, MirrorImage(crop, size), mirrored: false);
+
+        crop.CopyTo(embedder.Slot(0));
+        embedder.MirrorSlot(0);
+        Assert.Equal(MirrorImage(crop, size), embedder.Slot(0).ToArray());
+        var mirrorView = new float[embedder.Dimensions];
+        embedder.EmbedSlots(1, mirrorView);
+        FaceEmbedder.CombineViews(mirrorView, plain, mirrorView);
+
+        Assert.True(TensorPrimitives.CosineSimilarity(mirrorView, EmbedSlot(embedder, crop, mirrored: true)) > 0.99999f);
+        Assert.NotEqual(1f, TensorPrimitives.Dot(plain, ofMirrorImage), 3);
+    }
+
+    [Fact]
     public void A_batch_mixing_mirrored_and_plain_faces_gives_each_face_its_own_embedding()
     {
         using var analyzer = new FaceAnalyzer(TestAssets.Manifest, "int8");
