@@ -41,9 +41,9 @@ internal sealed class FaceTrack(long id, DetectedFace face, DateTimeOffset seenA
 
     /// <summary>
     /// Turns this masked frame's unit embedding (of the face, or of its mirror image) into the two-view embedding
-    /// when the last frame gave the other view, and remembers this frame's view for the next one. A face at the
-    /// door barely moves between two frames, so the pair embeds like one face with its mirror image, at the
-    /// price of one embedder pass per frame instead of two.
+    /// when the last frame gave the other view, and remembers this frame's view for the next one. On a still face
+    /// the pair is exactly the face embedded with its mirror image, for one embedder pass per frame instead of two;
+    /// a face that moved gives two crops, which still match its person better than one view (MirroredEmbeddingTests).
     /// </summary>
     public void PairWithLastView(Span<float> embedding, bool mirrored)
     {

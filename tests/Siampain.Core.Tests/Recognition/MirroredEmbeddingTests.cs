@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Siampain.Masking;
 using Siampain.Models;
 using Siampain.Recognition;
 using Siampain.Tests.Infrastructure;
@@ -51,6 +52,38 @@ public sealed class MirroredEmbeddingTests
 
         Assert.True(TensorPrimitives.CosineSimilarity(mirrorView, EmbedSlot(embedder, crop, mirrored: true)) > 0.99999f);
         Assert.NotEqual(1f, TensorPrimitives.Dot(plain, ofMirrorImage), 3);
+    }
+
+    [Theory]
+    [InlineData(0.303f)]
+    [InlineData(0.31f)]
+    [InlineData(0.33f)]
+    public void Two_frames_of_a_masked_face_stepping_closer_pair_into_a_better_match_than_one_view(float secondFaceShare)
+    {
+        using var analyzer = new FaceAnalyzer(TestAssets.Manifest, "distilled-int8");
+        var embedder = analyzer.Embedder;
+        var photo = TestAssets.LoadSample(3);
+        var face = DoorFrames.FacesOf(photo)[0];
+        var template = analyzer.EmbedTemplate(photo, face);
+        var painted = photo.Clone();
+        SyntheticMask.Paint(painted, face, SyntheticMaskStyle.FromSeed(7));
+        var first = DoorFrames.Around(painted, face, faceShareOfWidth: 0.30f);
+        var second = DoorFrames.Around(painted, face, faceShareOfWidth: secondFaceShare);
+        var firstFace = analyzer.FindCentralFace(first) ?? throw new InvalidOperationException("no face in the first frame");
+        var secondFace = analyzer.FindCentralFace(second) ?? throw new InvalidOperationException("no face in the second frame");
+
+        var plain = analyzer.Embed(first, firstFace);
+        var paired = new float[embedder.Dimensions];
+        embedder.Aligner.AlignInto(second, secondFace, embedder.Slot(0));
+        embedder.MirrorSlot(0);
+        embedder.EmbedSlots(1, paired);
+        FaceEmbedder.CombineViews(paired, plain, paired);
+
+        // The second frame is detected and aligned afresh, so the pair is not one frame's two views; what counts is
+        // that it still matches the person better than the first frame's one view does.
+        var plainScore = TensorPrimitives.Dot(plain, template);
+        var pairedScore = TensorPrimitives.Dot(paired, template);
+        Assert.True(pairedScore > plainScore, $"one view {plainScore:F4}, the pair across frames {pairedScore:F4}");
     }
 
     [Fact]
