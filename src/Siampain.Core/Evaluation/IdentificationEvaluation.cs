@@ -59,7 +59,7 @@ public static class IdentificationEvaluation
         var probeSets = masked
             ? FaceEmbeddingSet.BuildProbes(analyzer, root, images, FaceCondition.Template(probeMasks!), tick, cacheFolder: cacheFolder)
             : FaceEmbeddingSet.BuildProbes(analyzer, root, images, FaceCondition.Clean, tick, cacheFolder: cacheFolder, built: gallerySets[0]);
-        var probes = masked ? probeSets.Masked : probeSets.Unmasked;
+        var probes = probeSets.For(masked);
 
         List<Strategy> strategies = [new("cosine", false, (g, p) => g.Match(probes[p].Embedding))];
         if (masked)

@@ -171,9 +171,10 @@ public sealed record EmbedderManifest : ModelFile
 }
 
 /// <summary>
-/// Test-time mirroring: a face and its left-right mirror image are embedded in the same batch and the two
-/// embeddings averaged. A face is close to symmetric, its photo is not (light from one side, a turned head, a mask
-/// pulled askew), and the average keeps what both views share. It costs a second pass of the embedder per face.
+/// Test-time mirroring: a face is embedded with its left-right mirror image too and the two embeddings averaged. A
+/// face is close to symmetric, its photo is not (light from one side, a turned head, a mask pulled askew), and the
+/// average keeps what both views share. A template or a photo runs both views in one batch, a second pass of the
+/// embedder; at the door the views come from a track's alternate frames, one pass each (FaceTrack).
 /// </summary>
 [JsonConverter(typeof(MirrorPolicyJsonConverter))]
 public enum MirrorPolicy
@@ -181,7 +182,7 @@ public enum MirrorPolicy
     /// <summary>Every face is embedded once.</summary>
     None,
 
-    /// <summary>Templates, and the faces the mask classifier calls masked, are mirrored: the extra pass is spent where it gains most.</summary>
+    /// <summary>Templates, and the faces the mask classifier calls masked, are mirrored: where it gains most.</summary>
     Masked,
 
     /// <summary>Every face is mirrored.</summary>

@@ -179,7 +179,9 @@ public sealed class FaceEmbedder : IDisposable
         {
             if (mirrored[i])
             {
-                MirrorInto(_input.AsSpan(i * _faceFloats, _faceFloats), _input.AsSpan(rows++ * _faceFloats, _faceFloats), _manifest.Size);
+                var copy = _input.AsSpan(rows++ * _faceFloats, _faceFloats);
+                _input.AsSpan(i * _faceFloats, _faceFloats).CopyTo(copy);
+                MirrorInPlace(copy, _manifest.Size);
             }
         }
 
@@ -209,13 +211,20 @@ public sealed class FaceEmbedder : IDisposable
     }
 
     /// <summary>Turns the crop in slot <paramref name="index"/> into its mirror image, for a caller that embeds the mirror view alone.</summary>
-    public void MirrorSlot(int index)
+    public void MirrorSlot(int index) => MirrorInPlace(Slot(index), _manifest.Size);
+
+    private static void Normalize(ReadOnlySpan<float> raw, Span<float> target)
     {
-        var slot = Slot(index);
-        var size = _manifest.Size;
+        var norm = TensorPrimitives.Norm(raw);
+        TensorPrimitives.Divide(raw, norm > 0 ? norm : 1f, target);
+    }
+
+    /// <summary>Left-right mirror of a size x size HWC crop, in place: each row's pixels in reverse order, channels kept.</summary>
+    private static void MirrorInPlace(Span<float> crop, int size)
+    {
         for (var y = 0; y < size; y++)
         {
-            var row = slot.Slice(y * size * 3, size * 3);
+            var row = crop.Slice(y * size * 3, size * 3);
             for (var x = 0; x < size / 2; x++)
             {
                 var left = row.Slice(x * 3, 3);
@@ -224,27 +233,6 @@ public sealed class FaceEmbedder : IDisposable
                 {
                     (left[c], right[c]) = (right[c], left[c]);
                 }
-            }
-        }
-    }
-
-    private static void Normalize(ReadOnlySpan<float> raw, Span<float> target)
-    {
-        var norm = TensorPrimitives.Norm(raw);
-        TensorPrimitives.Divide(raw, norm > 0 ? norm : 1f, target);
-    }
-
-    /// <summary>Left-right mirror of a size x size HWC crop: each row's pixels in reverse order, channels kept.</summary>
-    private static void MirrorInto(ReadOnlySpan<float> crop, Span<float> target, int size)
-    {
-        var rowFloats = size * 3;
-        for (var y = 0; y < size; y++)
-        {
-            var source = crop.Slice(y * rowFloats, rowFloats);
-            var row = target.Slice(y * rowFloats, rowFloats);
-            for (var x = 0; x < size; x++)
-            {
-                source.Slice((size - 1 - x) * 3, 3).CopyTo(row.Slice(x * 3, 3));
             }
         }
     }

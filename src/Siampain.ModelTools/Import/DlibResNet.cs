@@ -46,7 +46,7 @@ internal static class DlibResNet
         }
         catch (Exception e) when (e is NotSupportedException or InvalidDataException or KeyNotFoundException or System.Text.Json.JsonException)
         {
-            throw new InvalidDataException($"{weightsManifestPath} cannot be imported: {e.Message}", e);
+            throw new InvalidDataException($"{weightsManifestPath}: cannot be imported: {e.Message}", e);
         }
     }
 

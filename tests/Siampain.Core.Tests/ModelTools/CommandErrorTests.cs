@@ -48,6 +48,20 @@ public sealed class CommandErrorTests : IDisposable
     }
 
     [Fact]
+    public void Import_of_a_corrupt_tensorflow_js_weights_manifest_fails_with_one_line_naming_the_file()
+    {
+        var corrupt = _temp.File("weights_manifest.json");
+        File.WriteAllText(corrupt, "[{\"paths\": [\"missing.bin\"], \"weights\": [");
+        var output = _temp.File("out.onnx");
+
+        var (exitCode, error) = Run("import", "--model", "dlib-resnet", "--from", corrupt, "--out", output);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"{corrupt}: cannot be imported", error);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
     public void Quantize_of_a_corrupt_onnx_fails_naming_the_file()
     {
         var corrupt = _temp.File("broken.onnx");
@@ -59,7 +73,7 @@ public sealed class CommandErrorTests : IDisposable
         Assert.Contains($"{corrupt}: is not an ONNX model", error);
     }
 
-    internal static (int ExitCode, string Error) Run(params string[] args)
+    private static (int ExitCode, string Error) Run(params string[] args)
     {
         var error = new StringWriter();
         var exitCode = ModelToolsCli.Create().Parse(args).Invoke(new InvocationConfiguration { Output = new StringWriter(), Error = error });

@@ -53,20 +53,6 @@ public sealed class DlibResNetTests : IDisposable
         Assert.True(compared >= 3);
     }
 
-    [Fact]
-    public void Import_of_a_corrupt_weights_manifest_fails_with_one_line_naming_the_file()
-    {
-        var corrupt = _temp.File("weights_manifest.json");
-        File.WriteAllText(corrupt, "[{\"paths\": [\"missing.bin\"], \"weights\": [");
-        var output = _temp.File("out.onnx");
-
-        var (exitCode, error) = CommandErrorTests.Run("import", "--model", "dlib-resnet", "--from", corrupt, "--out", output);
-
-        Assert.Equal(1, exitCode);
-        Assert.Contains($"{corrupt} cannot be imported", error);
-        Assert.False(File.Exists(output));
-    }
-
     /// <summary>
     /// face-api's FaceRecognitionNet written out as loops over NHWC arrays, straight from its TensorFlow.js code:
     /// convolution, bias, scale layer, ReLU, the zero-padded shortcuts. Slow, and independent of the ONNX graph's
