@@ -23,13 +23,12 @@ var root = new RootCommand("Siampain: face-recognition attendance terminal")
 };
 
 // Bad input (a models folder without a manifest, a data folder that does not exist, an unreadable file) gets one
-// line naming it, whichever command met it; anything else is a bug and keeps its stack trace.
+// line naming it, whichever command met it.
 try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception e) when (e is Siampain.Models.ModelException or InvalidDataException or IOException or UnauthorizedAccessException)
+catch (Exception e) when (CommandErrors.IsBadInput(e))
 {
-    await Console.Error.WriteLineAsync($"error: {e.Message}");
-    return 2;
+    return CommandErrors.Report(e.Message, CommandErrors.BadInput);
 }

@@ -23,6 +23,33 @@ public sealed record IdentificationReport(
     int MissedUsedMeanKeypoints,
     int Unreadable);
 
+/// <summary>How `siampain eval identify` and `masked-identification` draw galleries and probes.</summary>
+public sealed record IdentificationSettings
+{
+    /// <summary>Photos enrolled per known person (never all of them: at least one is left to probe with).</summary>
+    public int GalleryPerPerson { get; init; } = 1;
+
+    /// <summary>Random stranger/known splits averaged.</summary>
+    public int Splits { get; init; } = 5;
+
+    /// <summary>
+    /// Identities drawn at random for each split, known and strangers together: how the figures look for a site
+    /// whose gallery is that size. Null: every identity of the data set.
+    /// </summary>
+    public int? Identities { get; init; }
+
+    /// <summary>When set, every probe wears one of these templates and every matching strategy is scored.</summary>
+    public IReadOnlyList<MaskTemplate>? ProbeMasks { get; init; }
+
+    /// <summary>With probe masks: the mask classifier that picks the strategy per probe as the terminal does.</summary>
+    public MaskClassifier? Classifier { get; init; }
+
+    public string? CacheFolder { get; init; }
+
+    /// <summary>Only these identities (e.g. the people of some LFW folds); null: all.</summary>
+    public IReadOnlySet<string>? People { get; init; }
+}
+
 /// <summary>
 /// 1:N identification on an identity-per-folder data set (ORL, Yale, LFW people with two or more photos):
 /// a share of the identities is held out as strangers who are never enrolled; the rest enrol their first
@@ -35,19 +62,31 @@ public static class IdentificationEvaluation
 {
     public const double StrangerShare = 0.2;
     public const double FalseAlarmRate = 0.01;
+    public const int MinimumIdentities = 5;
 
     /// <summary>How a probe is matched: which templates are enrolled and which a probe is compared with.</summary>
     private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, string, GalleryMatch> Match);
 
-    public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, int galleryPerPerson = 1, int splits = 5, IReadOnlyList<MaskTemplate>? probeMasks = null, IProgress<(int Done, int Total)>? progress = null, MaskClassifier? classifier = null, string? cacheFolder = null, IReadOnlySet<string>? people = null)
+    public static IReadOnlyList<IdentificationReport> Run(FaceAnalyzer analyzer, string root, string protocol, IdentificationSettings? settings = null, IProgress<(int Done, int Total)>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
+        settings ??= new IdentificationSettings();
+        var people = settings.People;
         var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key))).ToDictionary();
-        if (identities.Count < 5)
+        if (identities.Count < MinimumIdentities)
         {
-            throw new InvalidDataException($"{root}: needs at least 5 identities with two or more photos each, found {identities.Count}.");
+            throw new InvalidDataException($"{root}: needs at least {MinimumIdentities} identities with two or more photos each, found {identities.Count}.");
         }
 
+        if (settings.Identities is { } drawn && (drawn < MinimumIdentities || drawn > identities.Count))
+        {
+            throw new InvalidDataException($"{root}: cannot draw {drawn} identities per split from {identities.Count} with two or more photos (at least {MinimumIdentities}).");
+        }
+
+        var galleryPerPerson = settings.GalleryPerPerson;
+        var probeMasks = settings.ProbeMasks;
+        var classifier = settings.Classifier;
+        var cacheFolder = settings.CacheFolder;
         var images = identities.Values.SelectMany(v => v).ToList();
         var enrolment = identities.Values.SelectMany(v => v.Take(Math.Min(galleryPerPerson, v.Count - 1))).ToList();
         var masked = probeMasks is not null;
@@ -79,16 +118,16 @@ public static class IdentificationEvaluation
         }
 
         var used = masked ? new[] { (gallerySets[0], (IReadOnlyCollection<string>)enrolment), (probes, images) } : [(probes, images)];
-        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, probes, galleryPerPerson, splits, analyzer.Embedder.Dimensions) switch
+        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, settings, analyzer.Embedder.Dimensions) switch
         {
             var (rank1, openSet, threshold, known, strangers, knownProbes, strangerProbes) => new IdentificationReport(
                 masked ? $"{protocol}/{strategy.Name}" : protocol,
                 analyzer.Embedder.ModelId,
-                identities.Count,
+                known + strangers,
                 known,
                 strangers,
                 galleryPerPerson,
-                splits,
+                settings.Splits,
                 knownProbes,
                 strangerProbes,
                 rank1,
@@ -103,15 +142,18 @@ public static class IdentificationEvaluation
     }
 
     private static (double Rank1, double OpenSet, float Threshold, int Known, int Strangers, int KnownProbes, int StrangerProbes) Score(
-        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, FaceEmbeddingSet probes, int galleryPerPerson, int splits, int dimensions)
+        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, IdentificationSettings settings, int dimensions)
     {
+        var (galleryPerPerson, splits) = (settings.GalleryPerPerson, settings.Splits);
         double rank1Sum = 0, openSetSum = 0, thresholdSum = 0;
-        int knownProbes = 0, strangerProbes = 0, strangerIdentities = 0;
+        int knownProbes = 0, strangerProbes = 0, strangerIdentities = 0, drawnIdentities = 0;
         for (var split = 0; split < splits; split++)
         {
             var random = new Random(split);
             var names = identities.Keys.Order(StringComparer.Ordinal).ToArray();
             random.Shuffle(names);
+            names = names[..(settings.Identities ?? names.Length)];
+            drawnIdentities = names.Length;
             var strangerCount = (int)Math.Round(names.Length * StrangerShare);
             strangerIdentities = strangerCount;
             var gallery = new FaceGallery(dimensions, names.Length * galleryPerPerson * gallerySets.Length);
@@ -148,11 +190,11 @@ public static class IdentificationEvaluation
             openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= thresholds[m.Match.Masked]) / (double)knownMatches.Length;
             var threshold = strangerMatches.Any(m => m.Masked) ? thresholds[true] : thresholds[false];
             thresholdSum += threshold;
-            knownProbes = knownMatches.Length;
-            strangerProbes = strangerMatches.Length;
+            knownProbes += knownMatches.Length;
+            strangerProbes += strangerMatches.Length;
         }
 
-        return (rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), identities.Count - strangerIdentities, strangerIdentities, knownProbes, strangerProbes);
+        return (rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), drawnIdentities - strangerIdentities, strangerIdentities, knownProbes / splits, strangerProbes / splits);
     }
 
     /// <summary>The score of the first stranger that must be refused so that at most 1% get through.</summary>

@@ -84,10 +84,10 @@ internal static class DemoCommand
         {
             return await PlayAsync(result, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or DirectoryNotFoundException or InvalidOperationException or Models.ModelException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException || CommandErrors.IsBadInput(e))
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 2;
+            // A scenario the photos cannot cast (too few people for the roles asked) is bad input here too.
+            return CommandErrors.Report(e.Message, CommandErrors.BadInput);
         }
     }
 

@@ -77,7 +77,7 @@ internal static class EnrollCommand
             {
                 foreach (var problem in unreadable)
                 {
-                    AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(problem)}");
+                    CommandErrors.Report(problem, ExitCodes.Failure);
                 }
 
                 AnsiConsole.MarkupLine($"Nothing was stored: remove or replace the {unreadable.Count} file(s) that are not photos and run again.");
@@ -94,13 +94,11 @@ internal static class EnrollCommand
         }
         catch (Exception e) when (e is EnrolmentException or StorageException or ArgumentException or FileNotFoundException or DirectoryNotFoundException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return ExitCodes.Failure;
+            return CommandErrors.Report(e.Message, ExitCodes.Failure);
         }
         catch (Exception e) when (TerminalHost.Describe(e) is { } failure)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(failure.Message)}");
-            return failure.ExitCode;
+            return CommandErrors.Report(failure.Message, failure.ExitCode);
         }
     }
 

@@ -148,9 +148,20 @@ internal static class EvalCommand
         var data = new Argument<DirectoryInfo>("folder") { Description = "Identity-per-folder data set (ORL, LFW, ...) or Yale's flat layout" };
         var galleryPerPerson = new Option<int>("--gallery-per-person") { Description = "Photos enrolled per known person", DefaultValueFactory = _ => 1 };
         var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
+        var identities = new Option<int?>("--identities")
+        {
+            Description = $"Identities drawn at random for each split (known and strangers together), for the figures at a site's gallery size; default: all. At least {IdentificationEvaluation.MinimumIdentities}",
+        };
+        identities.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int?>() < IdentificationEvaluation.MinimumIdentities)
+            {
+                r.AddError($"--identities: at least {IdentificationEvaluation.MinimumIdentities} (a fifth of them are strangers).");
+            }
+        });
         var command = new Command(name, description)
         {
-            data, galleryPerPerson, splits, CommonOptions.Embedder, Out, Cache, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads,
+            data, galleryPerPerson, splits, identities, CommonOptions.Embedder, Out, Cache, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads,
         };
         if (masked)
         {
@@ -167,8 +178,19 @@ internal static class EvalCommand
             var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
             var selectedFolds = result.GetValue(Folds);
             var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
-            var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}";
-            var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, result.GetValue(galleryPerPerson), result.GetValue(splits), masks, progress, classifier, result.GetValue(Cache)?.FullName, people));
+            var drawn = result.GetValue(identities);
+            var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}{(drawn is { } n ? $"-{n}-identities" : string.Empty)}";
+            var settings = new IdentificationSettings
+            {
+                GalleryPerPerson = result.GetValue(galleryPerPerson),
+                Splits = result.GetValue(splits),
+                Identities = drawn,
+                ProbeMasks = masks,
+                Classifier = classifier,
+                CacheFolder = result.GetValue(Cache)?.FullName,
+                People = people,
+            };
+            var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, settings, progress));
             ReportWriter.WriteJson(reports, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
             var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "threshold", "detector misses (fallback keypoints)");
             foreach (var report in reports)

@@ -35,8 +35,7 @@ internal static class PeopleCommandSupport
         }
         catch (Exception e) when (e is StorageException or CourseFileException or GalleryFileException or KeyNotFoundException or ArgumentException)
         {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(e.Message)}");
-            return 1;
+            return CommandErrors.Report(e.Message, ExitCodes.Failure);
         }
     }
 
