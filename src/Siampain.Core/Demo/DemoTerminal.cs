@@ -15,13 +15,6 @@ namespace Siampain.Demo;
 /// </summary>
 public sealed class DemoTerminal : IDisposable
 {
-    /// <summary>
-    /// Added to the manifest's identification threshold for matching against the whole class. That threshold holds
-    /// false accepts at 1e-3 per comparison (LFW pairs); a probe compared with N people over a dozen frames has N
-    /// times as many chances, and two of the registry's strangers reached 0.45 against someone enrolled.
-    /// </summary>
-    public const float GalleryMargin = 0.05f;
-
     private readonly SimulatedClock _clock;
     private readonly ILoggerFactory _loggers;
 
@@ -66,13 +59,13 @@ public sealed class DemoTerminal : IDisposable
 
     /// <summary>
     /// A player of <paramref name="clip"/> through a recognition pipeline on the enrolled gallery; without
-    /// <paramref name="options"/>, the defaults with the match threshold raised by <see cref="GalleryMargin"/>.
+    /// <paramref name="options"/>, the terminal's defaults (the manifest's threshold for the gallery's size).
     /// </summary>
     public DemoPlayer CreatePlayer(DemoClip clip, FaceAnalyzer analyzer, IDoorSignal door, RecognitionOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         var gallery = DemoEnrolment.LoadGallery(People, analyzer.Embedder);
-        options ??= new RecognitionOptions { MatchThreshold = analyzer.Embedder.Manifest.IdentificationThreshold + GalleryMargin };
+        options ??= new RecognitionOptions();
         var pipeline = new RecognitionPipeline(analyzer.Detector, analyzer.Embedder, gallery, options, TimeProvider.System);
         var names = People.List().ToDictionary(p => p.Id, p => p.Name, StringComparer.Ordinal);
         return new DemoPlayer(clip, _clock, pipeline, Recorder, door, names, _loggers.CreateLogger<DemoPlayer>());

@@ -21,7 +21,15 @@ public sealed record IdentificationReport(
     int Detected,
     int MissedUsedUnmaskedKeypoints,
     int MissedUsedMeanKeypoints,
-    int Unreadable);
+    int Unreadable,
+    ManifestThresholdRates AtManifestThresholds);
+
+/// <summary>
+/// How the manifest's thresholds (what the terminal uses unless configured otherwise) fare on the same probes, one
+/// photo each: the share of stranger probes accepted as someone, of known probes accepted as themselves, and of
+/// known probes accepted as someone else (what proxy attendance would look like).
+/// </summary>
+public sealed record ManifestThresholdRates(float Unmasked, float Masked, double StrangersAccepted, double KnownIdentified, double KnownTakenForSomeoneElse);
 
 /// <summary>How `siampain eval identify` and `masked-identification` draw galleries and probes.</summary>
 public sealed record IdentificationSettings
@@ -33,10 +41,11 @@ public sealed record IdentificationSettings
     public int Splits { get; init; } = 5;
 
     /// <summary>
-    /// Identities drawn at random for each split, known and strangers together: how the figures look for a site
-    /// whose gallery is that size. Null: every identity of the data set.
+    /// Gallery sizes to score: for each, that many of the known people are drawn at random per split and enrolled,
+    /// while the strangers stay the same fifth of all identities, so a small gallery is still tried by every
+    /// stranger. Null: one gallery of every known person.
     /// </summary>
-    public int? Identities { get; init; }
+    public IReadOnlyList<int>? GallerySizes { get; init; }
 
     /// <summary>When set, every probe wears one of these templates and every matching strategy is scored.</summary>
     public IReadOnlyList<MaskTemplate>? ProbeMasks { get; init; }
@@ -78,9 +87,13 @@ public static class IdentificationEvaluation
             throw new InvalidDataException($"{root}: needs at least {MinimumIdentities} identities with two or more photos each, found {identities.Count}.");
         }
 
-        if (settings.Identities is { } drawn && (drawn < MinimumIdentities || drawn > identities.Count))
+        var knownCount = identities.Count - StrangerCount(identities.Count);
+        foreach (var size in settings.GallerySizes ?? [])
         {
-            throw new InvalidDataException($"{root}: cannot draw {drawn} identities per split from {identities.Count} with two or more photos (at least {MinimumIdentities}).");
+            if (size < 1 || size > knownCount)
+            {
+                throw new InvalidDataException($"{root}: cannot enrol {size} people per split: {identities.Count} identities with two or more photos leave {knownCount} known people once a fifth are held out as strangers.");
+            }
         }
 
         var galleryPerPerson = settings.GalleryPerPerson;
@@ -118,47 +131,53 @@ public static class IdentificationEvaluation
         }
 
         var used = masked ? new[] { (gallerySets[0], (IReadOnlyCollection<string>)enrolment), (probes, images) } : [(probes, images)];
-        return [.. strategies.Select(strategy => Score(strategy, identities, gallerySets, settings, analyzer.Embedder.Dimensions) switch
-        {
-            var (rank1, openSet, threshold, known, strangers, knownProbes, strangerProbes) => new IdentificationReport(
-                masked ? $"{protocol}/{strategy.Name}" : protocol,
-                analyzer.Embedder.ModelId,
-                known + strangers,
-                known,
-                strangers,
-                galleryPerPerson,
-                settings.Splits,
-                knownProbes,
-                strangerProbes,
-                rank1,
-                openSet,
-                threshold,
-                used.Sum(s => s.Item2.Count),
-                used.Sum(s => s.Item1.CountBy(FaceSource.Detected, s.Item2)),
-                used.Sum(s => s.Item1.CountBy(FaceSource.UnmaskedKeypoints, s.Item2)),
-                used.Sum(s => s.Item1.CountBy(FaceSource.MeanKeypoints, s.Item2)),
-                used.Sum(s => s.Item1.CountBy(FaceSource.Unreadable, s.Item2))),
-        })];
+        var sizes = settings.GallerySizes?.Select(n => (int?)n) ?? [null];
+        return [.. sizes.SelectMany(size => strategies.Select(strategy => Report(strategy, size, Score(strategy, identities, gallerySets, settings, size, analyzer.Embedder))))];
+
+        IdentificationReport Report(Strategy strategy, int? size, StrategyScore score) => new(
+            $"{protocol}{(size is { } n ? $"-{n}-enrolled" : string.Empty)}{(masked ? $"/{strategy.Name}" : string.Empty)}",
+            analyzer.Embedder.ModelId,
+            score.Known + score.Strangers,
+            score.Known,
+            score.Strangers,
+            galleryPerPerson,
+            settings.Splits,
+            score.KnownProbes,
+            score.StrangerProbes,
+            score.Rank1,
+            score.OpenSet,
+            score.Threshold,
+            used.Sum(s => s.Item2.Count),
+            used.Sum(s => s.Item1.CountBy(FaceSource.Detected, s.Item2)),
+            used.Sum(s => s.Item1.CountBy(FaceSource.UnmaskedKeypoints, s.Item2)),
+            used.Sum(s => s.Item1.CountBy(FaceSource.MeanKeypoints, s.Item2)),
+            used.Sum(s => s.Item1.CountBy(FaceSource.Unreadable, s.Item2)),
+            score.AtManifest);
     }
 
-    private static (double Rank1, double OpenSet, float Threshold, int Known, int Strangers, int KnownProbes, int StrangerProbes) Score(
-        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, IdentificationSettings settings, int dimensions)
+    /// <summary>Identities held out as strangers in every split.</summary>
+    public static int StrangerCount(int identities) => (int)Math.Round(identities * StrangerShare);
+
+    /// <summary>One strategy's figures, averaged over the splits.</summary>
+    private sealed record StrategyScore(double Rank1, double OpenSet, float Threshold, int Known, int Strangers, int KnownProbes, int StrangerProbes, ManifestThresholdRates AtManifest);
+
+    private static StrategyScore Score(
+        Strategy strategy, Dictionary<string, List<string>> identities, FaceEmbeddingSet[] gallerySets, IdentificationSettings settings, int? gallerySize, FaceEmbedder embedder)
     {
         var (galleryPerPerson, splits) = (settings.GalleryPerPerson, settings.Splits);
-        double rank1Sum = 0, openSetSum = 0, thresholdSum = 0;
-        int knownProbes = 0, strangerProbes = 0, strangerIdentities = 0, drawnIdentities = 0;
+        double rank1Sum = 0, openSetSum = 0, thresholdSum = 0, strangersAcceptedSum = 0, identifiedSum = 0, takenForOtherSum = 0;
+        int knownProbes = 0, strangerProbes = 0;
+        var strangerCount = StrangerCount(identities.Count);
+        var knownCount = gallerySize ?? identities.Count - strangerCount;
+        var manifestThresholds = MatchThresholds.From(embedder.Manifest, galleryPeople: knownCount);
         for (var split = 0; split < splits; split++)
         {
             var random = new Random(split);
             var names = identities.Keys.Order(StringComparer.Ordinal).ToArray();
             random.Shuffle(names);
-            names = names[..(settings.Identities ?? names.Length)];
-            drawnIdentities = names.Length;
-            var strangerCount = (int)Math.Round(names.Length * StrangerShare);
-            strangerIdentities = strangerCount;
-            var gallery = new FaceGallery(dimensions, names.Length * galleryPerPerson * gallerySets.Length);
+            var gallery = new FaceGallery(embedder.Dimensions, knownCount * galleryPerPerson * gallerySets.Length);
             var knownQueries = new List<(string Person, string Image)>();
-            foreach (var name in names.Skip(strangerCount))
+            foreach (var name in names.Skip(strangerCount).Take(knownCount))
             {
                 var photos = identities[name];
                 var enrolled = Math.Min(galleryPerPerson, photos.Count - 1);
@@ -190,11 +209,15 @@ public static class IdentificationEvaluation
             openSetSum += knownMatches.Count(m => m.Match.PersonId == m.Person && m.Match.Score >= thresholds[m.Match.Masked]) / (double)knownMatches.Length;
             var threshold = strangerMatches.Any(m => m.Masked) ? thresholds[true] : thresholds[false];
             thresholdSum += threshold;
+            strangersAcceptedSum += strangerMatches.Count(m => m.Score >= manifestThresholds.For(m)) / (double)strangerMatches.Length;
+            identifiedSum += knownMatches.Count(m => m.Match.Score >= manifestThresholds.For(m.Match) && m.Match.PersonId == m.Person) / (double)knownMatches.Length;
+            takenForOtherSum += knownMatches.Count(m => m.Match.Score >= manifestThresholds.For(m.Match) && m.Match.PersonId != m.Person) / (double)knownMatches.Length;
             knownProbes += knownMatches.Length;
             strangerProbes += strangerMatches.Length;
         }
 
-        return (rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), drawnIdentities - strangerIdentities, strangerIdentities, knownProbes / splits, strangerProbes / splits);
+        var atManifest = new ManifestThresholdRates(manifestThresholds.Unmasked, manifestThresholds.Masked, strangersAcceptedSum / splits, identifiedSum / splits, takenForOtherSum / splits);
+        return new(rank1Sum / splits, openSetSum / splits, (float)(thresholdSum / splits), knownCount, strangerCount, knownProbes / splits, strangerProbes / splits, atManifest);
     }
 
     /// <summary>The score of the first stranger that must be refused so that at most 1% get through.</summary>

@@ -11,6 +11,7 @@ using Siampain.Messaging;
 using Siampain.Models;
 using Siampain.Packages;
 using Siampain.Pipeline;
+using Siampain.Recognition;
 using Siampain.Storage;
 
 namespace Siampain.Hosting;
@@ -85,7 +86,7 @@ public sealed class TerminalDoctor
             var mqtt = Section<MqttOptions>(host, MqttOptions.SectionName);
             Section<TerminalOptions>(host, TerminalOptions.SectionName);
 
-            var modelId = recognition is null ? null : CheckModels(recognition);
+            var embedder = recognition is null ? null : CheckModels(recognition);
             if (camera is not null)
             {
                 await CheckCameraAsync(camera, cancellationToken).ConfigureAwait(false);
@@ -98,7 +99,7 @@ public sealed class TerminalDoctor
 
             if (storage is not null)
             {
-                CheckStorage(storage, modelId);
+                CheckStorage(storage, embedder, recognition);
             }
 
             if (mqtt is not null)
@@ -125,8 +126,8 @@ public sealed class TerminalDoctor
         }
     }
 
-    /// <summary>Manifest, checksums, and loading both networks; returns the embedder's model id when it loads.</summary>
-    private string? CheckModels(RecognitionOptions options)
+    /// <summary>Manifest, checksums, and loading both networks; returns the embedder's model id and manifest entry when it loads.</summary>
+    private (string ModelId, EmbedderManifest Manifest)? CheckModels(RecognitionOptions options)
     {
         var folder = RecognitionEngine.ModelsFolderOf(options);
         ModelManifest manifest;
@@ -181,13 +182,30 @@ public sealed class TerminalDoctor
         {
             using var engine = new RecognitionEngine(options, _time);
             Add("models", "load", DoctorStatus.Ok, $"both networks load; embedder {engine.ModelId}");
-            return engine.ModelId;
+            return (engine.ModelId, manifest.Embedder(options.Embedder));
         }
         catch (Exception e) when (e is ModelException or ArgumentException)
         {
             Add("models", "load", DoctorStatus.Fail, e.Message, "reinstall the models folder; check Recognition:MaxFacesPerFrame");
             return null;
         }
+    }
+
+    /// <summary>The bar a match must clear for the people enrolled now, and whether a configured one sits below what the manifest measured.</summary>
+    private void CheckMatchThreshold(EmbedderManifest embedder, float? configured, int enrolled)
+    {
+        var measured = MatchThresholds.From(embedder, galleryPeople: enrolled);
+        var used = MatchThresholds.From(embedder, configured, enrolled);
+        var detail = $"{used.Unmasked:0.0000} (masked {used.Masked:0.0000}) for the {enrolled} people enrolled for this embedder"
+            + (configured is null ? $"; it rises as people are enrolled{(embedder.OpenSet is { } openSet ? $" (manifest: {openSet.Points[^1].Threshold:0.0000} at {openSet.Points[^1].People})" : string.Empty)}" : " (Recognition:MatchThreshold)");
+        if (configured < measured.Unmasked)
+        {
+            Add("storage", "match threshold", DoctorStatus.Warn, $"{detail}, below the {measured.Unmasked:0.0000} the manifest measured for a gallery this size: {(embedder.OpenSet is { } measuredOn ? $"more than {measuredOn.FalseAlarmRate * 100:0.#}% of strangers" : "more strangers than the manifest allows")} may be taken for someone",
+                "remove Recognition:MatchThreshold (the bar then follows the gallery) or raise it");
+            return;
+        }
+
+        Add("storage", "match threshold", DoctorStatus.Ok, detail);
     }
 
     private async Task CheckCameraAsync(FrameSourceOptions options, CancellationToken cancellationToken)
@@ -274,8 +292,9 @@ public sealed class TerminalDoctor
         }
     }
 
-    private void CheckStorage(StorageOptions options, string? modelId)
+    private void CheckStorage(StorageOptions options, (string ModelId, EmbedderManifest Manifest)? embedder, RecognitionOptions? recognition)
     {
+        var modelId = embedder?.ModelId;
         var path = Path.GetFullPath(options.Path);
         var folder = Path.GetDirectoryName(path)!;
         try
@@ -335,6 +354,11 @@ public sealed class TerminalDoctor
                 {
                     Add("storage", "database", templates == 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail,
                         templates == 0 ? "enrol people (siampain enroll) or import a gallery (siampain gallery import)" : null);
+                }
+
+                if (embedder is { } loaded)
+                {
+                    CheckMatchThreshold(loaded.Manifest, recognition?.MatchThreshold, people.ListTemplates(loaded.ModelId).Select(t => t.PersonId).Distinct(StringComparer.Ordinal).Count());
                 }
             }
             catch (StorageException e)

@@ -74,6 +74,11 @@ public sealed record ModelManifest
         {
             CheckCosine(path, name, "verificationThreshold", embedder.VerificationThreshold);
             CheckCosine(path, name, "identificationThreshold", embedder.IdentificationThreshold);
+            if (embedder.OpenSet is { } openSet)
+            {
+                CheckOpenSet(path, name, openSet);
+            }
+
             if (embedder.Masked is not { } masked)
             {
                 continue;
@@ -90,6 +95,24 @@ public sealed record ModelManifest
             if (classifier.Weights.Any(w => !float.IsFinite(w)) || !float.IsFinite(classifier.Bias))
             {
                 throw new ModelException(path, $"embedder '{name}': masked.classifier holds a value that is not a finite number");
+            }
+        }
+    }
+
+    private static void CheckOpenSet(string path, string embedder, OpenSetManifest openSet)
+    {
+        var points = openSet.Points;
+        if (points is null || points.Length == 0)
+        {
+            throw new ModelException(path, $"embedder '{embedder}': openSet has no 'points'");
+        }
+
+        for (var i = 0; i < points.Length; i++)
+        {
+            CheckCosine(path, embedder, $"openSet.points[{i}].threshold", points[i].Threshold);
+            if (points[i].People < 1 || (i > 0 && points[i].People <= points[i - 1].People))
+            {
+                throw new ModelException(path, $"embedder '{embedder}': openSet.points[{i}].people is {points[i].People}; gallery sizes must be whole numbers from 1, in increasing order");
             }
         }
     }
@@ -156,6 +179,13 @@ public sealed record EmbedderManifest : ModelFile
     /// </summary>
     public float IdentificationThreshold { get; init; }
 
+    /// <summary>
+    /// The identification threshold by gallery size, written by `siampain eval identify --write-manifest`: a stranger
+    /// is compared with every enrolled person, so a bigger gallery needs a higher bar to keep the same share of
+    /// strangers out. Absent = <see cref="IdentificationThreshold"/> at any size.
+    /// </summary>
+    public OpenSetManifest? OpenSet { get; init; }
+
     /// <summary>The verification head: P(same) = sigmoid(Slope * cosine + Intercept), fitted with BCE + L2.</summary>
     public VerificationHeadParameters? Head { get; init; }
 
@@ -219,6 +249,21 @@ public sealed record MaskedMatchingManifest
     /// <summary>Cosine a masked probe's gallery match must reach at the door (masked LFW at a false-accept rate of 1e-3).</summary>
     public required float IdentificationThreshold { get; init; }
 }
+
+/// <summary>
+/// Measured operating points of 1:N identification: with <c>People</c> enrolled, a match must reach
+/// <c>Threshold</c> for at most <see cref="FalseAlarmRate"/> of the strangers' photos to be taken for someone.
+/// </summary>
+public sealed record OpenSetManifest
+{
+    public required double FalseAlarmRate { get; init; }
+
+    public required string FittedOn { get; init; }
+
+    public required OpenSetPoint[] Points { get; init; }
+}
+
+public sealed record OpenSetPoint(int People, float Threshold);
 
 /// <summary>P(masked) = sigmoid(Weights · features + Bias), a logistic regression on statistics of the aligned crop (MaskFeatures).</summary>
 public sealed record MaskClassifierParameters(float[] Weights, float Bias, string FittedOn, double HeldOutAccuracy);

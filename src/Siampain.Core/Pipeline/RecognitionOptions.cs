@@ -21,7 +21,10 @@ public sealed class RecognitionOptions
     [Range(1, 16)]
     public int MaxFacesPerFrame { get; set; } = 4;
 
-    /// <summary>Cosine a match must reach; default: the manifest's identification threshold (LFW, false accepts 1e-3).</summary>
+    /// <summary>
+    /// Cosine a match must reach at any gallery size; default: the manifest's threshold for the number of people
+    /// enrolled (MatchThresholds: the bar rises with the gallery, as 1:N evaluation measured it).
+    /// </summary>
     [Range(-1.0, 1.0)]
     public float? MatchThreshold { get; set; }
 

@@ -20,7 +20,8 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     private readonly FaceGallery _gallery;
     private readonly RecognitionOptions _options;
     private readonly TimeProvider _time;
-    private readonly MatchThresholds _thresholds;
+    private MatchThresholds _thresholds;
+    private int _thresholdsForPeople = -1;
     private readonly MaskClassifier? _maskClassifier;
     private readonly FaceTracker _tracker = new();
     private readonly List<DetectedFace> _faces = new(16);
@@ -46,7 +47,6 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             throw new ArgumentException($"The embedder batches {embedder.MaxBatch} faces; Recognition:MaxFacesPerFrame is {options.MaxFacesPerFrame}.", nameof(embedder));
         }
 
-        _thresholds = MatchThresholds.From(embedder.Manifest, options.MatchThreshold);
         _maskClassifier = MaskClassifier.For(embedder.Manifest);
         _slotTracks = new FaceTrack[options.MaxFacesPerFrame];
         _slotMasked = new bool[options.MaxFacesPerFrame];
@@ -54,13 +54,26 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         _embeddings = new float[options.MaxFacesPerFrame * embedder.Dimensions];
     }
 
-    /// <summary>The cosine a match of an unmasked face must reach (configured, or the manifest's).</summary>
-    public float Threshold => _thresholds.Unmasked;
+    /// <summary>The cosine a match of an unmasked face must reach (configured, or the manifest's for the gallery's size now).</summary>
+    public float Threshold => CurrentThresholds().Unmasked;
 
     /// <summary>The cosine a masked face's match against masked templates must reach.</summary>
-    public float MaskedThreshold => _thresholds.Masked;
+    public float MaskedThreshold => CurrentThresholds().Masked;
 
     public PipelineStats Stats => new(_frames, _facesSeen, _rejected, _decisions, _tracker.Count, _lastFrameTime, _framesPerSecond, _lastFrameAt);
+
+    /// <summary>The thresholds for the gallery as it is now: people enrolled while the terminal runs raise the bar.</summary>
+    private MatchThresholds CurrentThresholds()
+    {
+        var people = _gallery.PersonCount;
+        if (people != _thresholdsForPeople)
+        {
+            _thresholds = MatchThresholds.From(_embedder.Manifest, _options.MatchThreshold, people);
+            _thresholdsForPeople = people;
+        }
+
+        return _thresholds;
+    }
 
     public void Process(Frame frame, List<FaceDecision> decisions)
     {
@@ -128,7 +141,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             }
 
             var match = _gallery.Match(embedding, _slotMasked[s]);
-            if (_slotTracks[s].Vote(match, _thresholds.For(match), _options, at) is { } decision)
+            if (_slotTracks[s].Vote(match, CurrentThresholds().For(match), _options, at) is { } decision)
             {
                 decisions.Add(decision);
                 _decisions++;

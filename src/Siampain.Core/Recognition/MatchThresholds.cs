@@ -10,16 +10,43 @@ namespace Siampain.Recognition;
 public readonly record struct MatchThresholds(float Unmasked, float Masked)
 {
     /// <summary>
-    /// The manifest's thresholds. A configured threshold replaces the unmasked one, and moves the masked one by the
-    /// same amount, so a site that asks for a stricter door gets it for masked faces too.
+    /// The manifest's thresholds for a gallery of <paramref name="galleryPeople"/>. The identification threshold
+    /// lets through one stranger in a thousand compared with one person; a stranger at the door is compared with
+    /// everyone enrolled, so where the manifest has measured 1:N operating points the bar rises with the gallery
+    /// (interpolated on the logarithm of the size, from the one-person threshold at one person; beyond the largest
+    /// gallery measured, that gallery's). A configured threshold replaces the unmasked one whatever the size, and
+    /// the masked one moves by the same amount, so a site that asks for a stricter door gets it for masked faces too.
     /// </summary>
-    public static MatchThresholds From(EmbedderManifest embedder, float? configured = null)
+    public static MatchThresholds From(EmbedderManifest embedder, float? configured = null, int galleryPeople = 1)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        var unmasked = configured ?? embedder.IdentificationThreshold;
+        var unmasked = configured ?? ForGallery(embedder, galleryPeople);
         var masked = embedder.Masked is { } m ? m.IdentificationThreshold + (unmasked - embedder.IdentificationThreshold) : unmasked;
         return new MatchThresholds(unmasked, masked);
     }
 
     public float For(in GalleryMatch match) => match.Masked ? Masked : Unmasked;
+
+    private static float ForGallery(EmbedderManifest embedder, int people)
+    {
+        var single = embedder.IdentificationThreshold;
+        if (embedder.OpenSet?.Points is not { Length: > 0 } points || people <= 1)
+        {
+            return single;
+        }
+
+        var (lowerPeople, lowerThreshold) = (1, single);
+        foreach (var point in points)
+        {
+            if (people <= point.People)
+            {
+                var t = (MathF.Log(people) - MathF.Log(lowerPeople)) / (MathF.Log(point.People) - MathF.Log(lowerPeople));
+                return MathF.Max(single, lowerThreshold + (t * (point.Threshold - lowerThreshold)));
+            }
+
+            (lowerPeople, lowerThreshold) = (point.People, point.Threshold);
+        }
+
+        return MathF.Max(single, lowerThreshold);
+    }
 }

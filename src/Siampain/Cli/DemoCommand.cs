@@ -59,7 +59,7 @@ internal static class DemoCommand
 
     private static readonly Option<float?> MatchThreshold = new("--match-threshold")
     {
-        Description = "Cosine a match must reach (default: the manifest's identification threshold plus a 1:N margin)",
+        Description = "Cosine a match must reach (default: the manifest's threshold for the gallery's size, as the terminal)",
     };
 
     private static readonly Option<DirectoryInfo?> SaveFrames = new("--save-frames")

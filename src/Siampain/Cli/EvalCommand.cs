@@ -148,24 +148,33 @@ internal static class EvalCommand
         var data = new Argument<DirectoryInfo>("folder") { Description = "Identity-per-folder data set (ORL, LFW, ...) or Yale's flat layout" };
         var galleryPerPerson = new Option<int>("--gallery-per-person") { Description = "Photos enrolled per known person", DefaultValueFactory = _ => 1 };
         var splits = new Option<int>("--splits") { Description = "Random stranger/known splits to average", DefaultValueFactory = _ => 5 };
-        var identities = new Option<int?>("--identities")
+        var enrolled = new Option<int[]>("--enrolled")
         {
-            Description = $"Identities drawn at random for each split (known and strangers together), for the figures at a site's gallery size; default: all. At least {IdentificationEvaluation.MinimumIdentities}",
+            Description = "Gallery sizes to score, e.g. 10 30 100: that many known people drawn at random per split, tried by the same strangers; default: every known person",
+            AllowMultipleArgumentsPerToken = true,
         };
-        identities.Validators.Add(r =>
+        enrolled.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int?>() < IdentificationEvaluation.MinimumIdentities)
+            if (r.GetValueOrDefault<int[]>()?.FirstOrDefault(n => n < 1, 1) is < 1 and var wrong)
             {
-                r.AddError($"--identities: at least {IdentificationEvaluation.MinimumIdentities} (a fifth of them are strangers).");
+                r.AddError($"--enrolled {wrong}: a gallery holds at least one person.");
             }
         });
         var command = new Command(name, description)
         {
-            data, galleryPerPerson, splits, identities, CommonOptions.Embedder, Out, Cache, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads,
+            data, galleryPerPerson, splits, enrolled, CommonOptions.Embedder, Out, Cache, Folds, Mirror, CommonOptions.Models, CommonOptions.Threads,
+        };
+        var writeManifest = new Option<bool>("--write-manifest")
+        {
+            Description = $"Store the threshold that lets at most {IdentificationEvaluation.FalseAlarmRate * 100:0.#}% of strangers' photos through at each gallery size ({string.Join(", ", DefaultOpenSetSizes)} and every known person, or the --enrolled sizes) in the manifest; the terminal raises its bar with its gallery",
         };
         if (masked)
         {
             command.Options.Add(Masks);
+        }
+        else
+        {
+            command.Options.Add(writeManifest);
         }
 
         command.SetAction(result =>
@@ -178,13 +187,14 @@ internal static class EvalCommand
             var classifier = MaskClassifier.For(analyzer.Embedder.Manifest);
             var selectedFolds = result.GetValue(Folds);
             var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
-            var drawn = result.GetValue(identities);
-            var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}{(drawn is { } n ? $"-{n}-identities" : string.Empty)}";
+            var store = result.GetValue(writeManifest);
+            var sizes = result.GetValue(enrolled) is { Length: > 0 } given ? given : store ? OpenSetSizes(folder.FullName, people) : null;
+            var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}";
             var settings = new IdentificationSettings
             {
                 GalleryPerPerson = result.GetValue(galleryPerPerson),
                 Splits = result.GetValue(splits),
-                Identities = drawn,
+                GallerySizes = sizes,
                 ProbeMasks = masks,
                 Classifier = classifier,
                 CacheFolder = result.GetValue(Cache)?.FullName,
@@ -192,13 +202,34 @@ internal static class EvalCommand
             };
             var reports = WithProgress(protocol, progress => IdentificationEvaluation.Run(analyzer, folder.FullName, protocol, settings, progress));
             ReportWriter.WriteJson(reports, Path.Combine(result.GetValue(Out)!.FullName, $"{protocol}-{analyzer.Embedder.Variant}.json"));
-            var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "threshold", "detector misses (fallback keypoints)");
+            var table = new Table().AddColumns("protocol", "model", "identities (known/strangers)", "rank-1", "open-set @1% FA", "threshold", "at the manifest's thresholds: strangers accepted / known identified / taken for someone else", "detector misses (fallback keypoints)");
             foreach (var report in reports)
             {
-                table.AddRow(report.Protocol, report.Model, $"{report.KnownIdentities}/{report.StrangerIdentities}", $"{report.Rank1 * 100:F2}%", $"{report.OpenSetRateAt1PercentFalseAlarm * 100:F2}%", $"{report.OpenSetThreshold:F4}", $"{report.Images - report.Detected} of {report.Images} ({report.MissedUsedUnmaskedKeypoints} unmasked, {report.MissedUsedMeanKeypoints} mean)");
+                var atManifest = report.AtManifestThresholds;
+                table.AddRow(
+                    report.Protocol,
+                    report.Model,
+                    $"{report.KnownIdentities}/{report.StrangerIdentities}",
+                    $"{report.Rank1 * 100:F2}%",
+                    $"{report.OpenSetRateAt1PercentFalseAlarm * 100:F2}%",
+                    $"{report.OpenSetThreshold:F4}",
+                    $"{atManifest.StrangersAccepted * 100:F2}% / {atManifest.KnownIdentified * 100:F2}% / {atManifest.KnownTakenForSomeoneElse * 100:F2}% ({atManifest.Unmasked:F4}{(masked ? $", masked {atManifest.Masked:F4}" : string.Empty)})",
+                    $"{report.Images - report.Detected} of {report.Images} ({report.MissedUsedUnmaskedKeypoints} unmasked, {report.MissedUsedMeanKeypoints} mean)");
             }
 
             AnsiConsole.Write(table);
+            if (store)
+            {
+                var openSet = new OpenSetManifest
+                {
+                    FalseAlarmRate = IdentificationEvaluation.FalseAlarmRate,
+                    FittedOn = $"{folder.Name}{(selectedFolds is { } h ? $", people of folds {h}" : string.Empty)}: {reports[0].StrangerIdentities} strangers, {reports[0].StrangerProbes} photos, {settings.Splits} splits, {settings.GalleryPerPerson} photo(s) enrolled per person",
+                    Points = [.. reports.Select(r => new OpenSetPoint(r.KnownIdentities, (float)Math.Round(r.OpenSetThreshold, 4))).DistinctBy(p => p.People).OrderBy(p => p.People)],
+                };
+                Store(manifest, analyzer.Embedder.Variant, e => e with { OpenSet = openSet });
+                AnsiConsole.MarkupLine($"Stored {openSet.Points.Length} open-set thresholds for [bold]{Markup.Escape(analyzer.Embedder.Variant)}[/] in {Markup.Escape(Path.Combine(manifest.Folder, ModelManifest.FileName))}");
+            }
+
             if (masked && classifier is null)
             {
                 AnsiConsole.MarkupLine("The manifest has no mask classifier (run `eval masked-lfw --write-manifest`): the runtime strategy was not scored.");
@@ -207,6 +238,16 @@ internal static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Gallery sizes the manifest's open-set thresholds are measured at, besides every known person of the data set.</summary>
+    private static readonly int[] DefaultOpenSetSizes = [10, 30, 100, 300];
+
+    private static int[] OpenSetSizes(string root, IReadOnlySet<string>? people)
+    {
+        var identities = IdentityFolders.Load(root).Count(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key)));
+        var known = identities - IdentificationEvaluation.StrangerCount(identities);
+        return [.. DefaultOpenSetSizes.Where(n => n < known).Append(known)];
     }
 
     private static LfwFolds? ParseFolds(System.CommandLine.Parsing.ArgumentResult result)

@@ -31,32 +31,39 @@ public sealed class IdentificationEvaluationTests : IDisposable
     }
 
     [Fact]
-    public void A_smaller_site_is_scored_on_that_many_identities_per_split()
+    public void Smaller_galleries_are_tried_by_the_same_strangers()
     {
         MiniLfw.Write(_folder);
+        var identities = Directory.GetDirectories(_folder).Length;
+        var strangers = IdentificationEvaluation.StrangerCount(identities);
         using var analyzer = new FaceAnalyzer(TestAssets.Manifest, "fp32");
 
-        var report = Assert.Single(IdentificationEvaluation.Run(analyzer, _folder, "identify-mini", new IdentificationSettings { Identities = 10, Splits = 3 }));
+        var reports = IdentificationEvaluation.Run(analyzer, _folder, "identify-mini", new IdentificationSettings { GallerySizes = [3, 10], Splits = 3 });
 
-        Assert.Equal(10, report.Identities);
-        Assert.Equal(8, report.KnownIdentities);
-        Assert.Equal(2, report.StrangerIdentities);
-        Assert.Equal(3, report.Splits);
-        Assert.Equal(8, report.KnownProbes);
-        Assert.Equal(4, report.StrangerProbes);
+        Assert.Equal(["identify-mini-3-enrolled", "identify-mini-10-enrolled"], reports.Select(r => r.Protocol));
+        Assert.Equal([3, 10], reports.Select(r => r.KnownIdentities));
+        Assert.All(reports, r => Assert.Equal(strangers, r.StrangerIdentities));
+        Assert.All(reports, r => Assert.Equal(strangers * 2, r.StrangerProbes));
+        Assert.Equal([3, 10], reports.Select(r => r.KnownProbes));
+        Assert.All(reports, r => Assert.Equal(3, r.Splits));
+
+        // The terminal's bar for each gallery size, and what it lets through on these photos.
+        Assert.Equal(MatchThresholds.From(analyzer.Embedder.Manifest, galleryPeople: 10).Unmasked, reports[1].AtManifestThresholds.Unmasked);
+        Assert.True(reports[1].AtManifestThresholds.Unmasked > reports[0].AtManifestThresholds.Unmasked);
+        Assert.All(reports, r => Assert.InRange(r.AtManifestThresholds.KnownIdentified + r.AtManifestThresholds.KnownTakenForSomeoneElse, 0, 1));
     }
 
     [Theory]
-    [InlineData(4)]
+    [InlineData(0)]
     [InlineData(1000)]
-    public void Drawing_more_identities_than_there_are_or_fewer_than_five_is_refused(int identities)
+    public void A_gallery_larger_than_the_known_people_or_empty_is_refused(int people)
     {
         MiniLfw.Write(_folder);
         using var analyzer = new FaceAnalyzer(TestAssets.Manifest, "fp32");
 
-        var error = Assert.Throws<InvalidDataException>(() => IdentificationEvaluation.Run(analyzer, _folder, "identify-mini", new IdentificationSettings { Identities = identities }));
+        var error = Assert.Throws<InvalidDataException>(() => IdentificationEvaluation.Run(analyzer, _folder, "identify-mini", new IdentificationSettings { GallerySizes = [people] }));
 
-        Assert.Contains($"cannot draw {identities} identities", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"cannot enrol {people} people per split", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);

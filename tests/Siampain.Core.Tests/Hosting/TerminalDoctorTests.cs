@@ -39,6 +39,8 @@ public sealed class TerminalDoctorTests : IDisposable
         Assert.Contains(results, r => r.Check == "first frame" && r.Detail == "640x480 from Images");
         Assert.Contains(results, r => r.Check == "database" && r.Detail.EndsWith(": 1 people, 1 templates for this embedder, 0 events waiting in the outbox", StringComparison.Ordinal));
         Assert.Contains(results, r => r.Check == "mqtt login" && r.Detail.StartsWith($"127.0.0.1:{broker.Port} accepted anonymous", StringComparison.Ordinal));
+        var bar = MatchThresholds.From(TestAssets.Manifest.Embedder("int8"), galleryPeople: 1);
+        Assert.Contains(results, r => r.Check == "match threshold" && r.Detail.StartsWith($"{bar.Unmasked:0.0000} (masked {bar.Masked:0.0000}) for the 1 people enrolled", StringComparison.Ordinal));
 
         // The probe logged in under its own id without a Last Will: the terminal's own session and availability are untouched.
         Assert.Contains("siampain-door-1-doctor", broker.Output, StringComparison.Ordinal);
@@ -111,6 +113,24 @@ public sealed class TerminalDoctorTests : IDisposable
         var camera = Assert.Single(results, r => r.Area == "camera");
         Assert.Equal(DoctorStatus.Fail, camera.Status);
         Assert.Equal("'false' (640x480 Bgr24) exited with code 1.", camera.Detail);
+    }
+
+    [Fact]
+    public async Task A_configured_match_threshold_below_what_the_manifest_measured_is_a_warning()
+    {
+        _folder.WriteConfig(change: config => config["Recognition"]!["MatchThreshold"] = 0.2);
+        using (var analyzer = new FaceAnalyzer(TestAssets.Manifest, "int8"))
+        {
+            _folder.Enrol(analyzer, "ann", "Ann", _photo, _faces[0]);
+        }
+
+        var results = await DiagnoseAsync();
+
+        var bar = Assert.Single(results, r => r.Check == "match threshold");
+        Assert.Equal(DoctorStatus.Warn, bar.Status);
+        Assert.Contains("0.2000", bar.Detail, StringComparison.Ordinal);
+        Assert.Contains("(Recognition:MatchThreshold), below the", bar.Detail, StringComparison.Ordinal);
+        Assert.StartsWith("remove Recognition:MatchThreshold", bar.Fix, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,6 +47,31 @@ public sealed class RecognitionPipelineTests : IDisposable
     }
 
     [Fact]
+    public void People_enrolled_while_it_runs_raise_the_bar_a_match_must_clear()
+    {
+        Enrol("alice", 0);
+        var pipeline = Create();
+        var alone = pipeline.Threshold;
+        var random = new Random(7);
+        var embedding = new float[_analyzer.Embedder.Dimensions];
+        for (var i = 0; i < 299; i++)
+        {
+            foreach (ref var value in embedding.AsSpan())
+            {
+                value = (float)random.NextDouble() - 0.5f;
+            }
+
+            System.Numerics.Tensors.TensorPrimitives.Divide(embedding, System.Numerics.Tensors.TensorPrimitives.Norm(embedding), embedding);
+            _gallery.Add($"person-{i}", embedding);
+        }
+
+        Assert.Equal(MatchThresholds.From(_analyzer.Embedder.Manifest, galleryPeople: 1).Unmasked, alone);
+        Assert.Equal(MatchThresholds.From(_analyzer.Embedder.Manifest, galleryPeople: 300).Unmasked, pipeline.Threshold);
+        Assert.True(pipeline.Threshold > alone + 0.1f, $"{pipeline.Threshold} with 300 people against {alone} with one");
+        Assert.Equal(0.5f, Create(new RecognitionOptions { MatchThreshold = 0.5f }).Threshold);
+    }
+
+    [Fact]
     public void A_stranger_is_called_unknown_once()
     {
         Enrol("bob", 1);
