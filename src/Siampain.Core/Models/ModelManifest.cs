@@ -110,9 +110,10 @@ public sealed record ModelManifest
         for (var i = 0; i < points.Length; i++)
         {
             CheckCosine(path, embedder, $"openSet.points[{i}].threshold", points[i].Threshold);
-            if (points[i].People < 1 || (i > 0 && points[i].People <= points[i - 1].People))
+            // One person is the identification threshold's own case.
+            if (points[i].People < 2 || (i > 0 && points[i].People <= points[i - 1].People))
             {
-                throw new ModelException(path, $"embedder '{embedder}': openSet.points[{i}].people is {points[i].People}; gallery sizes must be whole numbers from 1, in increasing order");
+                throw new ModelException(path, $"embedder '{embedder}': openSet.points[{i}].people is {points[i].People}; gallery sizes must be whole numbers from 2, in increasing order");
             }
         }
     }

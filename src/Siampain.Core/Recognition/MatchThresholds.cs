@@ -13,8 +13,9 @@ public readonly record struct MatchThresholds(float Unmasked, float Masked)
     /// The manifest's thresholds for a gallery of <paramref name="galleryPeople"/>. The identification threshold
     /// lets through one stranger in a thousand compared with one person; a stranger at the door is compared with
     /// everyone enrolled, so where the manifest has measured 1:N operating points the bar rises with the gallery
-    /// (interpolated on the logarithm of the size, from the one-person threshold at one person; beyond the largest
-    /// gallery measured, that gallery's). A configured threshold replaces the unmasked one whatever the size, and
+    /// (interpolated on the logarithm of the size, from the one-person threshold at one person). Beyond the largest
+    /// gallery measured the last stretch's slope carries on: the measured bar grows about linearly in the logarithm
+    /// of the size (int8: about 0.04 a tenfold), so a bigger site gets a stricter guess, not a laxer one. A configured threshold replaces the unmasked one whatever the size, and
     /// the masked one moves by the same amount, so a site that asks for a stricter door gets it for masked faces too.
     /// </summary>
     public static MatchThresholds From(EmbedderManifest embedder, float? configured = null, int galleryPeople = 1)
@@ -36,17 +37,21 @@ public readonly record struct MatchThresholds(float Unmasked, float Masked)
         }
 
         var (lowerPeople, lowerThreshold) = (1, single);
-        foreach (var point in points)
+        for (var i = 0; i < points.Length; i++)
         {
-            if (people <= point.People)
+            var (upperPeople, upperThreshold) = (points[i].People, points[i].Threshold);
+            var last = i == points.Length - 1;
+            if (people <= upperPeople || last)
             {
-                var t = (MathF.Log(people) - MathF.Log(lowerPeople)) / (MathF.Log(point.People) - MathF.Log(lowerPeople));
-                return MathF.Max(single, lowerThreshold + (t * (point.Threshold - lowerThreshold)));
+                // Past the last point t exceeds 1 and the last stretch carries on, never below its own end.
+                var t = (MathF.Log(people) - MathF.Log(lowerPeople)) / (MathF.Log(upperPeople) - MathF.Log(lowerPeople));
+                var threshold = lowerThreshold + (t * (upperThreshold - lowerThreshold));
+                return Math.Clamp(people > upperPeople ? MathF.Max(threshold, upperThreshold) : threshold, single, 1f);
             }
 
-            (lowerPeople, lowerThreshold) = (point.People, point.Threshold);
+            (lowerPeople, lowerThreshold) = (upperPeople, upperThreshold);
         }
 
-        return MathF.Max(single, lowerThreshold);
+        return single;
     }
 }

@@ -224,7 +224,8 @@ internal static class EvalCommand
                 {
                     FalseAlarmRate = IdentificationEvaluation.FalseAlarmRate,
                     FittedOn = $"{folder.Name}{(selectedFolds is { } h ? $", people of folds {h}" : string.Empty)}: {reports[0].StrangerIdentities} strangers, {reports[0].StrangerProbes} photos, {settings.Splits} splits, {settings.GalleryPerPerson} photo(s) enrolled per person",
-                    Points = [.. reports.Select(r => new OpenSetPoint(r.KnownIdentities, (float)Math.Round(r.OpenSetThreshold, 4))).DistinctBy(p => p.People).OrderBy(p => p.People)],
+                    // One person is the identification threshold's own case, which eval lfw fits.
+                    Points = [.. reports.Where(r => r.KnownIdentities >= 2).Select(r => new OpenSetPoint(r.KnownIdentities, (float)Math.Round(r.OpenSetThreshold, 4))).DistinctBy(p => p.People).OrderBy(p => p.People)],
                 };
                 Store(manifest, analyzer.Embedder.Variant, e => e with { OpenSet = openSet });
                 AnsiConsole.MarkupLine($"Stored {openSet.Points.Length} open-set thresholds for [bold]{Markup.Escape(analyzer.Embedder.Variant)}[/] in {Markup.Escape(Path.Combine(manifest.Folder, ModelManifest.FileName))}");

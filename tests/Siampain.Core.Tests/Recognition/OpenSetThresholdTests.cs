@@ -31,7 +31,7 @@ public sealed class OpenSetThresholdTests : IDisposable
     [InlineData(10, 0.46f)]
     [InlineData(100, 0.52f)]
     [InlineData(1000, 0.58f)]
-    [InlineData(5000, 0.58f)] // beyond the largest gallery measured: that gallery's bar, not a guess
+    [InlineData(10000, 0.64f)] // beyond the largest gallery measured, the last stretch carries on
     public void At_a_measured_size_the_bar_is_the_measured_one(int people, float expected)
     {
         Assert.Equal(expected, MatchThresholds.From(Embedder, galleryPeople: people).Unmasked, 5);
@@ -65,6 +65,14 @@ public sealed class OpenSetThresholdTests : IDisposable
     }
 
     [Fact]
+    public void A_last_stretch_that_falls_does_not_lower_the_bar_beyond_it()
+    {
+        var falling = Embedder with { OpenSet = Embedder.OpenSet! with { Points = [new(10, 0.50f), new(100, 0.49f)] } };
+
+        Assert.Equal(0.49f, MatchThresholds.From(falling, galleryPeople: 1000).Unmasked, 5);
+    }
+
+    [Fact]
     public void A_measured_bar_below_the_one_person_threshold_never_lowers_it()
     {
         var lenient = Embedder with { OpenSet = Embedder.OpenSet! with { Points = [new(10, 0.30f)] } };
@@ -91,8 +99,8 @@ public sealed class OpenSetThresholdTests : IDisposable
 
     [Theory]
     [InlineData("[]", "openSet has no 'points'")]
-    [InlineData("[{\"people\": 100, \"threshold\": 0.5}, {\"people\": 10, \"threshold\": 0.45}]", "openSet.points[1].people is 10; gallery sizes must be whole numbers from 1, in increasing order")]
-    [InlineData("[{\"people\": 0, \"threshold\": 0.5}]", "openSet.points[0].people is 0")]
+    [InlineData("[{\"people\": 100, \"threshold\": 0.5}, {\"people\": 10, \"threshold\": 0.45}]", "openSet.points[1].people is 10; gallery sizes must be whole numbers from 2, in increasing order")]
+    [InlineData("[{\"people\": 1, \"threshold\": 0.5}]", "openSet.points[0].people is 1")]
     [InlineData("[{\"people\": 10, \"threshold\": 1.5}]", "openSet.points[0].threshold is 1.5; a cosine threshold must lie in [-1, 1]")]
     public void A_damaged_open_set_section_is_refused_naming_the_file(string points, string expected)
     {
