@@ -73,6 +73,9 @@ public static class IdentificationEvaluation
     public const double FalseAlarmRate = 0.01;
     public const int MinimumIdentities = 5;
 
+    /// <summary>Gallery sizes the manifest's open-set operating points are measured at, besides every known person.</summary>
+    public static readonly IReadOnlyList<int> OperatingPointSizes = [10, 30, 100, 300];
+
     /// <summary>How a probe is matched: which templates are enrolled and which a probe is compared with.</summary>
     private sealed record Strategy(string Name, bool EnrolMasked, Func<FaceGallery, string, GalleryMatch> Match);
 
@@ -80,13 +83,7 @@ public static class IdentificationEvaluation
     {
         ArgumentNullException.ThrowIfNull(analyzer);
         settings ??= new IdentificationSettings();
-        var people = settings.People;
-        var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key))).ToDictionary();
-        if (identities.Count < MinimumIdentities)
-        {
-            throw new InvalidDataException($"{root}: needs at least {MinimumIdentities} identities with two or more photos each, found {identities.Count}.");
-        }
-
+        var identities = Identities(root, settings.People);
         var knownCount = identities.Count - StrangerCount(identities.Count);
         foreach (var size in settings.GallerySizes ?? [])
         {
@@ -153,6 +150,29 @@ public static class IdentificationEvaluation
             used.Sum(s => s.Item1.CountBy(FaceSource.MeanKeypoints, s.Item2)),
             used.Sum(s => s.Item1.CountBy(FaceSource.Unreadable, s.Item2)),
             score.AtManifest);
+    }
+
+    /// <summary>
+    /// The galleries `eval identify --write-manifest` measures: <see cref="OperatingPointSizes"/> below the number of
+    /// known people, and every known person.
+    /// </summary>
+    public static IReadOnlyList<int> OperatingPointGalleries(string root, IReadOnlySet<string>? people)
+    {
+        var identities = Identities(root, people).Count;
+        var known = identities - StrangerCount(identities);
+        return [.. OperatingPointSizes.Where(n => n < known).Append(known)];
+    }
+
+    /// <summary>The identities with two or more photos (of <paramref name="people"/>, when given).</summary>
+    private static Dictionary<string, List<string>> Identities(string root, IReadOnlySet<string>? people)
+    {
+        var identities = IdentityFolders.Load(root).Where(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key))).ToDictionary();
+        if (identities.Count < MinimumIdentities)
+        {
+            throw new InvalidDataException($"{root}: needs at least {MinimumIdentities} identities with two or more photos each, found {identities.Count}.");
+        }
+
+        return identities;
     }
 
     /// <summary>Identities held out as strangers in every split.</summary>

@@ -342,23 +342,23 @@ public sealed class TerminalDoctor
             {
                 using var db = new SiampainDatabase(options, _time);
                 var people = new PeopleStore(db);
-                var templates = modelId is null ? people.ListTemplates().Count : people.ListTemplates(modelId).Count;
+                var templates = people.ListTemplates(modelId);
                 using var outbox = new LiteOutbox(db, new OutboxOptions());
                 var pending = outbox.PendingCount;
-                var detail = $"{path}: {people.List().Count} people, {templates} templates{(modelId is null ? string.Empty : " for this embedder")}, {pending} events waiting in the outbox";
+                var detail = $"{path}: {people.List().Count} people, {templates.Count} templates{(modelId is null ? string.Empty : " for this embedder")}, {pending} events waiting in the outbox";
                 if (db.Recovery is { } recovery)
                 {
                     Add("storage", "database", DoctorStatus.Warn, $"{detail}; it was damaged ({recovery.Problem}) and recovered, the old file is {recovery.SetAsidePath}");
                 }
                 else
                 {
-                    Add("storage", "database", templates == 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail,
-                        templates == 0 ? "enrol people (siampain enroll) or import a gallery (siampain gallery import)" : null);
+                    Add("storage", "database", templates.Count == 0 ? DoctorStatus.Warn : DoctorStatus.Ok, detail,
+                        templates.Count == 0 ? "enrol people (siampain enroll) or import a gallery (siampain gallery import)" : null);
                 }
 
                 if (embedder is { } loaded)
                 {
-                    CheckMatchThreshold(loaded.Manifest, recognition?.MatchThreshold, people.ListTemplates(loaded.ModelId).Select(t => t.PersonId).Distinct(StringComparer.Ordinal).Count());
+                    CheckMatchThreshold(loaded.Manifest, recognition?.MatchThreshold, templates.Select(t => t.PersonId).Distinct(StringComparer.Ordinal).Count());
                 }
             }
             catch (StorageException e)

@@ -20,8 +20,6 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     private readonly FaceGallery _gallery;
     private readonly RecognitionOptions _options;
     private readonly TimeProvider _time;
-    private MatchThresholds _thresholds;
-    private int _thresholdsForPeople = -1;
     private readonly MaskClassifier? _maskClassifier;
     private readonly FaceTracker _tracker = new();
     private readonly List<DetectedFace> _faces = new(16);
@@ -55,25 +53,15 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
     }
 
     /// <summary>The cosine a match of an unmasked face must reach (configured, or the manifest's for the gallery's size now).</summary>
-    public float Threshold => CurrentThresholds().Unmasked;
+    public float Threshold => Thresholds.Unmasked;
 
     /// <summary>The cosine a masked face's match against masked templates must reach.</summary>
-    public float MaskedThreshold => CurrentThresholds().Masked;
+    public float MaskedThreshold => Thresholds.Masked;
 
     public PipelineStats Stats => new(_frames, _facesSeen, _rejected, _decisions, _tracker.Count, _lastFrameTime, _framesPerSecond, _lastFrameAt);
 
     /// <summary>The thresholds for the gallery as it is now: people enrolled while the terminal runs raise the bar.</summary>
-    private MatchThresholds CurrentThresholds()
-    {
-        var people = _gallery.PersonCount;
-        if (people != _thresholdsForPeople)
-        {
-            _thresholds = MatchThresholds.From(_embedder.Manifest, _options.MatchThreshold, people);
-            _thresholdsForPeople = people;
-        }
-
-        return _thresholds;
-    }
+    private MatchThresholds Thresholds => MatchThresholds.From(_embedder.Manifest, _options.MatchThreshold, _gallery.PersonCount);
 
     public void Process(Frame frame, List<FaceDecision> decisions)
     {
@@ -128,6 +116,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
         }
 
         _embedder.EmbedSlots(slots, _embeddings);
+        var thresholds = Thresholds;
         for (var s = 0; s < slots; s++)
         {
             var embedding = _embeddings.AsSpan(s * _embedder.Dimensions, _embedder.Dimensions);
@@ -141,7 +130,7 @@ public sealed class RecognitionPipeline : IRecognitionPipeline
             }
 
             var match = _gallery.Match(embedding, _slotMasked[s]);
-            if (_slotTracks[s].Vote(match, CurrentThresholds().For(match), _options, at) is { } decision)
+            if (_slotTracks[s].Vote(match, thresholds.For(match), _options, at) is { } decision)
             {
                 decisions.Add(decision);
                 _decisions++;

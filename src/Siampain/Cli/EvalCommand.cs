@@ -166,7 +166,7 @@ internal static class EvalCommand
         };
         var writeManifest = new Option<bool>("--write-manifest")
         {
-            Description = $"Store the threshold that lets at most {IdentificationEvaluation.FalseAlarmRate * 100:0.#}% of strangers' photos through at each gallery size ({string.Join(", ", DefaultOpenSetSizes)} and every known person, or the --enrolled sizes) in the manifest; the terminal raises its bar with its gallery",
+            Description = $"Store the threshold that lets at most {IdentificationEvaluation.FalseAlarmRate * 100:0.#}% of strangers' photos through at each gallery size ({string.Join(", ", IdentificationEvaluation.OperatingPointSizes)} and every known person, or the --enrolled sizes) in the manifest; the terminal raises its bar with its gallery",
         };
         if (masked)
         {
@@ -188,7 +188,7 @@ internal static class EvalCommand
             var selectedFolds = result.GetValue(Folds);
             var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
             var store = result.GetValue(writeManifest);
-            var sizes = result.GetValue(enrolled) is { Length: > 0 } given ? given : store ? OpenSetSizes(folder.FullName, people) : null;
+            var sizes = result.GetValue(enrolled) is { Length: > 0 } given ? given : store ? IdentificationEvaluation.OperatingPointGalleries(folder.FullName, people) : null;
             var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}";
             var settings = new IdentificationSettings
             {
@@ -239,16 +239,6 @@ internal static class EvalCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Gallery sizes the manifest's open-set thresholds are measured at, besides every known person of the data set.</summary>
-    private static readonly int[] DefaultOpenSetSizes = [10, 30, 100, 300];
-
-    private static int[] OpenSetSizes(string root, IReadOnlySet<string>? people)
-    {
-        var identities = IdentityFolders.Load(root).Count(p => p.Value.Count >= 2 && (people is null || people.Contains(p.Key)));
-        var known = identities - IdentificationEvaluation.StrangerCount(identities);
-        return [.. DefaultOpenSetSizes.Where(n => n < known).Append(known)];
     }
 
     private static LfwFolds? ParseFolds(System.CommandLine.Parsing.ArgumentResult result)
