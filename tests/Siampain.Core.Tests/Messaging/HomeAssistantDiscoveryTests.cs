@@ -76,6 +76,13 @@ public sealed class HomeAssistantDiscoveryTests
         await using var terminal = await RunningPublisher.StartAsync(RunningPublisher.OptionsFor(broker.Port));
         await terminal.WaitUntilAsync(h => h.Connected, "the connection");
 
+        // The terminal reports itself connected before it publishes the configs and then the status; once the status
+        // is out, the broker holds them all.
+        await using (var watcher = await MqttProbe.ConnectAsync(broker.Port, "watcher", terminal.Topics.Status))
+        {
+            await watcher.WaitUntilAsync(r => r.Count > 0, "the first status");
+        }
+
         // Home Assistant starting later: it finds the configs as retained messages.
         await using var homeAssistant = await MqttProbe.ConnectAsync(broker.Port, "home-assistant", "homeassistant/+/+/config", terminal.Topics.Status);
         await homeAssistant.WaitUntilAsync(r => Configs(r).Count == 6 && r.Any(m => m.Topic == terminal.Topics.Status), "six retained configs and the status");
