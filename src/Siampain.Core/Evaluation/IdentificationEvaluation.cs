@@ -119,7 +119,7 @@ public static class IdentificationEvaluation
             if (classifier is not null)
             {
                 var crops = FaceEmbeddingSet.Build(analyzer, root, images, [FaceCondition.Template(probeMasks!).MaskFeatures()], cacheFolder: cacheFolder)[0];
-                strategies.Add(new("runtime", true, (g, p) =>
+                strategies.Add(new(MaskedLfwEvaluation.RuntimeStrategy, true, (g, p) =>
                 {
                     var calledMasked = classifier.IsMasked(crops[p].Embedding);
                     return g.Match(probeSets.For(calledMasked)[p].Embedding, calledMasked);

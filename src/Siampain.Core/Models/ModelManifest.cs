@@ -76,7 +76,7 @@ public sealed record ModelManifest
             CheckCosine(path, name, "identificationThreshold", embedder.IdentificationThreshold);
             if (embedder.OpenSet is { } openSet)
             {
-                CheckOpenSet(path, name, openSet);
+                CheckOpenSet(path, name, "openSet", openSet);
             }
 
             if (embedder.Masked is not { } masked)
@@ -86,6 +86,11 @@ public sealed record ModelManifest
 
             CheckCosine(path, name, "masked.verificationThreshold", masked.VerificationThreshold);
             CheckCosine(path, name, "masked.identificationThreshold", masked.IdentificationThreshold);
+            if (masked.OpenSet is { } maskedOpenSet)
+            {
+                CheckOpenSet(path, name, "masked.openSet", maskedOpenSet);
+            }
+
             var classifier = masked.Classifier ?? throw new ModelException(path, $"embedder '{name}': 'masked' has no 'classifier'");
             if (classifier.Weights is null || classifier.Weights.Length != Recognition.MaskFeatures.Count)
             {
@@ -99,21 +104,21 @@ public sealed record ModelManifest
         }
     }
 
-    private static void CheckOpenSet(string path, string embedder, OpenSetManifest openSet)
+    private static void CheckOpenSet(string path, string embedder, string key, OpenSetManifest openSet)
     {
         var points = openSet.Points;
         if (points is null || points.Length == 0)
         {
-            throw new ModelException(path, $"embedder '{embedder}': openSet has no 'points'");
+            throw new ModelException(path, $"embedder '{embedder}': {key} has no 'points'");
         }
 
         for (var i = 0; i < points.Length; i++)
         {
-            CheckCosine(path, embedder, $"openSet.points[{i}].threshold", points[i].Threshold);
+            CheckCosine(path, embedder, $"{key}.points[{i}].threshold", points[i].Threshold);
             // One person is the identification threshold's own case.
             if (points[i].People < 2 || (i > 0 && points[i].People <= points[i - 1].People))
             {
-                throw new ModelException(path, $"embedder '{embedder}': openSet.points[{i}].people is {points[i].People}; gallery sizes must be whole numbers from 2, in increasing order");
+                throw new ModelException(path, $"embedder '{embedder}': {key}.points[{i}].people is {points[i].People}; gallery sizes must be whole numbers from 2, in increasing order");
             }
         }
     }
@@ -249,6 +254,13 @@ public sealed record MaskedMatchingManifest
 
     /// <summary>Cosine a masked probe's gallery match must reach at the door (masked LFW at a false-accept rate of 1e-3).</summary>
     public required float IdentificationThreshold { get; init; }
+
+    /// <summary>
+    /// The masked bar by gallery size, written by `siampain eval masked-identification --write-manifest` from strangers
+    /// wearing masks: masked strangers score differently from unmasked ones, so the unmasked curve moved by a constant
+    /// lets through more of them than it should. Absent = the unmasked curve's rise added to <see cref="IdentificationThreshold"/>.
+    /// </summary>
+    public OpenSetManifest? OpenSet { get; init; }
 }
 
 /// <summary>

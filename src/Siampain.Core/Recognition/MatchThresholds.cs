@@ -15,23 +15,31 @@ public readonly record struct MatchThresholds(float Unmasked, float Masked)
     /// everyone enrolled, so where the manifest has measured 1:N operating points the bar rises with the gallery
     /// (interpolated on the logarithm of the size, from the one-person threshold at one person). Beyond the largest
     /// gallery measured the last stretch's slope carries on: the measured bar grows about linearly in the logarithm
-    /// of the size (int8: about 0.04 a tenfold), so a bigger site gets a stricter guess, not a laxer one. A configured threshold replaces the unmasked one whatever the size, and
-    /// the masked one moves by the same amount, so a site that asks for a stricter door gets it for masked faces too.
+    /// of the size (int8: about 0.04 a tenfold), so a bigger site gets a stricter guess, not a laxer one. The masked
+    /// bar follows its own measured curve where the manifest has one (masked strangers), else it rises by as much
+    /// as the unmasked one. A configured threshold replaces the unmasked one whatever the size, and the masked one
+    /// moves by the same amount from its one-person value, so a site that asks for a stricter door gets it for
+    /// masked faces too.
     /// </summary>
     public static MatchThresholds From(EmbedderManifest embedder, float? configured = null, int galleryPeople = 1)
     {
         ArgumentNullException.ThrowIfNull(embedder);
-        var unmasked = configured ?? ForGallery(embedder, galleryPeople);
-        var masked = embedder.Masked is { } m ? m.IdentificationThreshold + (unmasked - embedder.IdentificationThreshold) : unmasked;
+        var unmasked = configured ?? ForGallery(embedder.IdentificationThreshold, embedder.OpenSet, galleryPeople);
+        var masked = embedder.Masked switch
+        {
+            null => unmasked,
+            { OpenSet: { } maskedOpenSet } m when configured is null => ForGallery(m.IdentificationThreshold, maskedOpenSet, galleryPeople),
+            var m => m.IdentificationThreshold + (unmasked - embedder.IdentificationThreshold),
+        };
         return new MatchThresholds(unmasked, masked);
     }
 
     public float For(in GalleryMatch match) => match.Masked ? Masked : Unmasked;
 
-    private static float ForGallery(EmbedderManifest embedder, int people)
+    /// <param name="single">The one-person threshold: the curve starts there and never goes below it.</param>
+    private static float ForGallery(float single, OpenSetManifest? openSet, int people)
     {
-        var single = embedder.IdentificationThreshold;
-        if (embedder.OpenSet?.Points is not { Length: > 0 } points || people <= 1)
+        if (openSet?.Points is not { Length: > 0 } points || people <= 1)
         {
             return single;
         }

@@ -166,15 +166,12 @@ internal static class EvalCommand
         };
         var writeManifest = new Option<bool>("--write-manifest")
         {
-            Description = $"Store the threshold that lets at most {IdentificationEvaluation.FalseAlarmRate * 100:0.#}% of strangers' photos through at each gallery size ({string.Join(", ", IdentificationEvaluation.OperatingPointSizes)} and every known person, or the --enrolled sizes) in the manifest; the terminal raises its bar with its gallery",
+            Description = $"Store the threshold that lets at most {IdentificationEvaluation.FalseAlarmRate * 100:0.#}% of {(masked ? "masked strangers' photos matched as masked (the terminal's matching)" : "strangers' photos")} through at each gallery size ({string.Join(", ", IdentificationEvaluation.OperatingPointSizes)} and every known person, or the --enrolled sizes) in the manifest{(masked ? " (masked.openSet)" : string.Empty)}; the terminal raises its bar with its gallery",
         };
+        command.Options.Add(writeManifest);
         if (masked)
         {
             command.Options.Add(Masks);
-        }
-        else
-        {
-            command.Options.Add(writeManifest);
         }
 
         command.SetAction(result =>
@@ -188,6 +185,11 @@ internal static class EvalCommand
             var selectedFolds = result.GetValue(Folds);
             var people = selectedFolds is { } f ? LfwPairs.People(folder.FullName, f) : null;
             var store = result.GetValue(writeManifest);
+            if (store && masked && classifier is null)
+            {
+                return CommandErrors.Report($"--write-manifest: embedder '{analyzer.Embedder.Variant}' has no mask handling in {Path.Combine(manifest.Folder, ModelManifest.FileName)}, so there is no masked bar to fit; run `eval masked-lfw --write-manifest` for it first.", CommandErrors.BadInput);
+            }
+
             var sizes = result.GetValue(enrolled) is { Length: > 0 } given ? given : store ? IdentificationEvaluation.OperatingPointGalleries(folder.FullName, people) : null;
             var protocol = $"identify-{folder.Name}{(masks is null ? string.Empty : "-masked-probes")}{(selectedFolds is { } g ? $"-folds-{g}" : string.Empty)}";
             var settings = new IdentificationSettings
@@ -220,15 +222,17 @@ internal static class EvalCommand
             AnsiConsole.Write(table);
             if (store)
             {
+                // Masked: the bar the terminal's matching needs, a threshold for the probes it matched as masked.
+                var fitted = masked ? reports.Where(r => r.Protocol.EndsWith($"/{MaskedLfwEvaluation.RuntimeStrategy}", StringComparison.Ordinal)).ToList() : reports;
                 var openSet = new OpenSetManifest
                 {
                     FalseAlarmRate = IdentificationEvaluation.FalseAlarmRate,
-                    FittedOn = $"{folder.Name}{(selectedFolds is { } h ? $", people of folds {h}" : string.Empty)}: {reports[0].StrangerIdentities} strangers, {reports[0].StrangerProbes} photos, {settings.Splits} splits, {settings.GalleryPerPerson} photo(s) enrolled per person",
-                    // One person is the identification threshold's own case, which eval lfw fits.
-                    Points = [.. reports.Where(r => r.KnownIdentities >= 2).Select(r => new OpenSetPoint(r.KnownIdentities, (float)Math.Round(r.OpenSetThreshold, 4))).DistinctBy(p => p.People).OrderBy(p => p.People)],
+                    FittedOn = $"{folder.Name}{(selectedFolds is { } h ? $", people of folds {h}" : string.Empty)}: {fitted[0].StrangerIdentities} strangers, {fitted[0].StrangerProbes} photos{(masked ? " wearing MaskTheFace templates" : string.Empty)}, {settings.Splits} splits, {settings.GalleryPerPerson} photo(s) enrolled per person",
+                    // One person is the identification threshold's own case, which eval lfw / masked-lfw fits.
+                    Points = [.. fitted.Where(r => r.KnownIdentities >= 2).Select(r => new OpenSetPoint(r.KnownIdentities, (float)Math.Round(r.OpenSetThreshold, 4))).DistinctBy(p => p.People).OrderBy(p => p.People)],
                 };
-                Store(manifest, analyzer.Embedder.Variant, e => e with { OpenSet = openSet });
-                AnsiConsole.MarkupLine($"Stored {openSet.Points.Length} open-set thresholds for [bold]{Markup.Escape(analyzer.Embedder.Variant)}[/] in {Markup.Escape(Path.Combine(manifest.Folder, ModelManifest.FileName))}");
+                Store(manifest, analyzer.Embedder.Variant, e => masked ? e with { Masked = e.Masked! with { OpenSet = openSet } } : e with { OpenSet = openSet });
+                AnsiConsole.MarkupLine($"Stored {openSet.Points.Length} {(masked ? "masked " : string.Empty)}open-set thresholds for [bold]{Markup.Escape(analyzer.Embedder.Variant)}[/] in {Markup.Escape(Path.Combine(manifest.Folder, ModelManifest.FileName))}");
             }
 
             if (masked && classifier is null)
@@ -302,6 +306,7 @@ internal static class EvalCommand
                 Classifier = study.Classifier.Parameters,
                 VerificationThreshold = (float)Math.Round(runtime.FoldThresholds.Average(), 4),
                 IdentificationThreshold = (float)Math.Round(runtime.TarAtFar1e3.Threshold, 4),
+                OpenSet = e.Masked?.OpenSet,
             },
         });
     }

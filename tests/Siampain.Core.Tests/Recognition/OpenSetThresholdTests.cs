@@ -10,11 +10,11 @@ public sealed class OpenSetThresholdTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("siampain-openset-").FullName;
 
-    // One-person threshold 0.40, masked 0.45; measured: 0.46 at 10 people, 0.52 at 100, 0.58 at 1,000.
+    // One-person threshold 0.40, masked 0.45 (no masked curve); measured: 0.46 at 10 people, 0.52 at 100, 0.58 at 1,000.
     private static readonly EmbedderManifest Embedder = TestAssets.Manifest.Embedder("int8") with
     {
         IdentificationThreshold = 0.40f,
-        Masked = TestAssets.Manifest.Embedder("int8").Masked! with { IdentificationThreshold = 0.45f },
+        Masked = TestAssets.Manifest.Embedder("int8").Masked! with { IdentificationThreshold = 0.45f, OpenSet = null },
         OpenSet = new OpenSetManifest
         {
             FalseAlarmRate = 0.01,
@@ -53,6 +53,21 @@ public sealed class OpenSetThresholdTests : IDisposable
         var thresholds = MatchThresholds.From(Embedder, galleryPeople: 100);
 
         Assert.Equal(0.52f + 0.05f, thresholds.Masked, 5);
+    }
+
+    [Fact]
+    public void With_a_curve_of_its_own_the_masked_bar_follows_it()
+    {
+        // Masked strangers measured: 0.48 at 10 people, 0.53 at 100 (the unmasked curve moved up would say 0.51, 0.57).
+        var embedder = Embedder with { Masked = Embedder.Masked! with { OpenSet = Embedder.OpenSet! with { Points = [new(10, 0.48f), new(100, 0.53f)] } } };
+
+        Assert.Equal(0.48f, MatchThresholds.From(embedder, galleryPeople: 10).Masked, 5);
+        Assert.Equal(0.53f, MatchThresholds.From(embedder, galleryPeople: 100).Masked, 5);
+        Assert.Equal(0.45f, MatchThresholds.From(embedder, galleryPeople: 1).Masked, 5);
+        Assert.Equal(0.52f, MatchThresholds.From(embedder, galleryPeople: 100).Unmasked, 5);
+
+        // A configured bar is a site's own choice at any size: the masked one keeps its distance from it.
+        Assert.Equal(0.55f, MatchThresholds.From(embedder, configured: 0.5f, galleryPeople: 100).Masked, 5);
     }
 
     [Fact]
@@ -95,6 +110,30 @@ public sealed class OpenSetThresholdTests : IDisposable
             var large = MatchThresholds.From(embedder, galleryPeople: 500).Unmasked;
             Assert.True(large > single + 0.1f, $"{name}: {large} at 500 people against {single} for one");
         }
+    }
+
+    [Fact]
+    public void The_committed_manifest_measures_the_masked_bar_on_masked_strangers()
+    {
+        foreach (var (name, embedder) in TestAssets.Manifest.Embedders.Where(e => e.Value.Masked is not null))
+        {
+            Assert.True(embedder.Masked!.OpenSet is { Points.Length: > 0 }, $"{name}: no masked open-set points");
+            var single = MatchThresholds.From(embedder).Masked;
+            var large = MatchThresholds.From(embedder, galleryPeople: 500).Masked;
+            Assert.True(large > single + 0.1f, $"{name}: masked {large} at 500 people against {single} for one");
+        }
+    }
+
+    [Fact]
+    public void A_damaged_masked_open_set_section_is_refused_by_its_own_name()
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(TestAssets.ModelsFolder, ModelManifest.FileName)))!;
+        json["embedders"]!["int8"]!["masked"]!["openSet"]!["points"] = JsonNode.Parse("[{\"people\": 10, \"threshold\": 1.5}]");
+        File.WriteAllText(Path.Combine(_folder, ModelManifest.FileName), json.ToJsonString());
+
+        var error = Assert.Throws<ModelException>(() => ModelManifest.Load(_folder));
+
+        Assert.Contains("embedder 'int8': masked.openSet.points[0].threshold is 1.5; a cosine threshold must lie in [-1, 1]", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
